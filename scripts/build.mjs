@@ -1,0 +1,23 @@
+// Bundles the CLI and the extension with esbuild: one file each, so the .vsix carries no
+// node_modules and the CLI starts without resolving packages.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+].filter((b) => existsSync(b.entryPoints[0]));
+
+await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+console.log(`built ${builds.map((b) => b.outfile).join(', ')}${production ? ' (production)' : ''}`);

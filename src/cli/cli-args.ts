@@ -1,0 +1,121 @@
+import { ExitCode, PgoError } from '../core/errors';
+
+/** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
+export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'help'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  command: CommandName;
+  component?: string;
+  size?: number;
+  workspace: string;
+  llvmProfdata?: string;
+  /** Extra rustflags for both builds (repeatable `--rustflag`); the extension passes its setting. */
+  rustflags: string[];
+  minFreeGb?: number;
+  top: number;
+  json: boolean;
+  color?: boolean;
+}
+
+const VALUE_FLAGS = new Set(['--size', '--workspace', '--llvm-profdata', '--top', '--rustflag', '--min-free-gb']);
+
+export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
+  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], top: 20, json: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '-h' || a === '--help') {
+      args.command = 'help';
+      return args;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const flag = eq >= 0 ? a.slice(0, eq) : a;
+      let value: string | undefined = eq >= 0 ? a.slice(eq + 1) : undefined;
+      if (VALUE_FLAGS.has(flag) && value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new PgoError(`${flag} needs a value`, `e.g. ${flag} ${flag === '--size' ? '50000' : '…'}`, ExitCode.Usage);
+      }
+      switch (flag) {
+        case '--size':
+        case '--top': {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1) throw new PgoError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 100`, ExitCode.Usage);
+          if (flag === '--size') args.size = n;
+          else args.top = n;
+          break;
+        }
+        case '--workspace':
+          args.workspace = value ?? cwd;
+          break;
+        case '--llvm-profdata':
+          args.llvmProfdata = value;
+          break;
+        case '--rustflag':
+          if (value) args.rustflags.push(value);
+          break;
+        case '--min-free-gb': {
+          const n = Number(value);
+          if (!Number.isFinite(n) || n < 0) throw new PgoError(`--min-free-gb must be a number ≥ 0, got "${value}"`, 'e.g. --min-free-gb 4', ExitCode.Usage);
+          args.minFreeGb = n;
+          break;
+        }
+        case '--json':
+          args.json = true;
+          break;
+        case '--color':
+          args.color = true;
+          break;
+        case '--no-color':
+          args.color = false;
+          break;
+        default:
+          throw new PgoError(`unknown option ${flag}`, 'see `pgo --help`', ExitCode.Usage);
+      }
+      continue;
+    }
+    positional.push(a);
+  }
+  const [command, component, ...rest] = positional;
+  if (command === undefined) return args;
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new PgoError(`unknown command "${command}"`, `use one of: ${COMMANDS.join(', ')}`, ExitCode.Usage);
+  }
+  if (rest.length > 0) throw new PgoError(`unexpected argument "${rest[0]}"`, 'see `pgo --help`', ExitCode.Usage);
+  args.command = command as CommandName;
+  args.component = component;
+  return args;
+}
+
+export const HELP = `pgo — profile-guided optimization for Rust workspaces
+
+Usage: pgo <command> [component|all] [options]
+
+Commands:
+  doctor                 check rustc, cargo, a matching llvm-profdata and disk space
+  pipeline [component]   run all four phases: instrument, workload, merge, optimize
+  instrument [component] build the component's binaries with -Cprofile-generate
+  workload [component]   run the component's workload on the instrumented binaries
+  merge [component]      merge the workload's .profraw files into <component>.profdata
+  optimize [component]   build with -Cprofile-use and report how much of the profile applied
+  show [component]       table of the profile's hottest functions
+  clean [component]      delete PGO artifacts (only under <target>/pgo)
+
+The component defaults to pgo.yaml's defaultComponent; "all" runs every component.
+
+Options:
+  --size N               workload size, replaces {size} (default: the component's defaultSize)
+  --workspace DIR        the Cargo workspace (default: the current directory)
+  --llvm-profdata PATH   use this llvm-profdata (must match rustc's LLVM; also LLVM_PROFDATA)
+  --rustflag FLAG        an extra rustc flag for both builds (repeatable)
+  --min-free-gb N        doctor's free-disk-space threshold (default: pgo.yaml, else 8)
+  --top N                rows for \`show\` (default 20)
+  --json                 print the result as JSON (pipeline, optimize, show, doctor)
+  --color / --no-color   force colour on or off (default: on for a terminal)
+  -h, --help             this help
+
+Exit codes:
+  0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)
+  4 the optimized build could not use the profile · 5 another PGO run holds the lock · 130 cancelled
+`;

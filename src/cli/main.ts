@@ -1,0 +1,203 @@
+import * as fs from 'node:fs';
+import { ExitCode, isPgoError, errorMessage } from '../core/errors';
+import { killAllChildren } from '../core/util/process';
+import { loadProject, selectComponents, type ProjectOverrides } from '../core/config/resolve-project';
+import { ArtifactLayout } from '../core/pipeline/artifact-layout';
+import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
+import { runPipeline } from '../core/pipeline/run-pipeline';
+import { cleanArtifacts } from '../core/pipeline/clean-artifacts';
+import { readMetadata } from '../core/pipeline/profile-metadata';
+import { writeLastRun } from '../core/pipeline/last-run';
+import type { PhaseName, Reporter } from '../core/pipeline/reporter';
+import { runDoctor, type CheckResult } from '../core/toolchain/doctor';
+import { readProfile } from '../core/profile/read-profile';
+import { hottestFunctions } from '../core/profile/hot-functions';
+import { formatDoctor, formatHotTable, formatSummary, noPaint, seconds, type Paint } from '../core/report/format';
+import { parseCliArgs, HELP, type CliArgs } from './cli-args';
+import { DEFAULT_MIN_FREE_GB } from '../core/config/config-schema';
+
+/** The `pgo` command: the engine, headless, for terminals and CI. */
+function makePaint(on: boolean): Paint {
+  if (!on) return noPaint;
+  const wrap = (a: number, b: number) => (s: string) => `\x1b[${a}m${s}\x1b[${b}m`;
+  return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), yellow: wrap(33, 39), red: wrap(31, 39) };
+}
+
+function terminalReporter(p: Paint, json: boolean): Reporter {
+  // With --json, stdout carries only the JSON document: progress goes to stderr.
+  const log = (s: string): void => {
+    (json ? process.stderr : process.stdout).write(`${s}\n`);
+  };
+  const started = Date.now();
+  const clock = (): string => p.dim(`[${seconds(Date.now() - started).padStart(6)}]`);
+  return {
+    phaseStart: (phase, component, detail) => log(`${clock()} ${p.bold(`▶ ${phase}`)} ${component} — ${detail}`),
+    phaseEnd: (phase, component, ok, ms, detail) =>
+      log(`${clock()} ${ok ? p.green(`✔ ${phase}`) : p.red(`✖ ${phase}`)} ${component} in ${seconds(ms)} — ${detail}`),
+    // Unindented: the $rustc problem matcher in a VS Code task terminal anchors at line start.
+    output: (line) => log(line),
+    info: (m) => log(p.dim(`  · ${m}`)),
+    warn: (m) => log(p.yellow(`  ! warning: ${m}`)),
+  };
+}
+
+function overridesOf(args: CliArgs): ProjectOverrides {
+  return { llvmProfdataPath: args.llvmProfdata, extraRustflags: args.rustflags, minFreeDiskGb: args.minFreeGb };
+}
+
+async function workspaceCheck(args: CliArgs): Promise<{ check: CheckResult; artifactDir: string; minFreeGb?: number; llvm?: string }> {
+  try {
+    const project = await loadProject(args.workspace, overridesOf(args));
+    return {
+      check: {
+        id: 'workspace',
+        title: 'workspace',
+        status: 'ok',
+        message: `${project.workspace.root}: components ${project.components.map((c) => c.name).join(', ')}${project.configFile ? ` (from ${project.configFile})` : ' (no pgo.yaml: one per binary package)'}`,
+      },
+      artifactDir: project.artifactRoot,
+      minFreeGb: project.minFreeDiskGb,
+    };
+  } catch (e) {
+    return {
+      check: { id: 'workspace', title: 'workspace', status: 'fail', message: isPgoError(e) ? e.message : errorMessage(e), fix: isPgoError(e) ? e.fix : undefined },
+      artifactDir: args.workspace,
+    };
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv, process.cwd());
+  const paint = makePaint(args.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR));
+  const print = (s: string): void => {
+    process.stdout.write(`${s}\n`);
+  };
+  if (args.command === 'help') {
+    print(HELP);
+    return ExitCode.Ok;
+  }
+
+  if (args.command === 'doctor') {
+    const ws = await workspaceCheck(args);
+    const report = await runDoctor({
+      llvmProfdataPath: args.llvmProfdata,
+      artifactDir: ws.artifactDir,
+      minFreeGb: ws.minFreeGb ?? args.minFreeGb ?? DEFAULT_MIN_FREE_GB,
+      cwd: fs.existsSync(args.workspace) ? args.workspace : undefined,
+      extra: [ws.check],
+    });
+    print(args.json ? JSON.stringify(report, null, 2) : formatDoctor(report, paint));
+    return report.ok ? ExitCode.Ok : ExitCode.Prerequisites;
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupts++;
+    process.stderr.write(`\n${sig}: stopping; the last good profile is kept\n`);
+    controller.abort();
+    if (interrupts > 1) {
+      killAllChildren('SIGKILL');
+      process.exit(ExitCode.Cancelled);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal); // a closed task terminal
+
+  const base = terminalReporter(paint, args.json);
+  // Remember the phase in flight so a failure can be attributed to it (last-run.json).
+  let current: { phase: PhaseName; component: string } | undefined;
+  const reporter: Reporter = {
+    ...base,
+    phaseStart: (phase, component, detail) => {
+      current = { phase, component };
+      base.phaseStart(phase, component, detail);
+    },
+  };
+  const ctx = await createEngineContext(args.workspace, {
+    overrides: overridesOf(args),
+    reporter,
+    signal: controller.signal,
+  });
+  const components = selectComponents(ctx.project, args.component);
+  const record = (ok: boolean, exitCode: number, e?: unknown): void =>
+    writeLastRun(ctx.project.artifactRoot, {
+      command: `pgo ${argv.join(' ')}`,
+      component: current?.component ?? args.component,
+      phase: current?.phase,
+      ok,
+      exitCode,
+      message: e === undefined ? undefined : isPgoError(e) ? e.message : errorMessage(e),
+      fix: isPgoError(e) ? e.fix : undefined,
+      finishedAt: new Date().toISOString(),
+    });
+
+  switch (args.command) {
+    case 'pipeline':
+    case 'instrument':
+    case 'workload':
+    case 'merge':
+    case 'optimize': {
+      const phases: PhaseName[] | undefined = args.command === 'pipeline' ? undefined : [args.command];
+      let outcomes;
+      try {
+        // Fail before any build when merge will not be able to read the profiles.
+        if (args.command !== 'instrument' && args.command !== 'workload') await requireProfdata(ctx);
+        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command: `pgo ${argv.join(' ')}` });
+      } catch (e) {
+        record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
+        throw e;
+      }
+      record(true, ExitCode.Ok);
+      if (args.json) print(JSON.stringify(outcomes, null, 2));
+      else if (args.command === 'pipeline' || args.command === 'optimize' || args.command === 'merge') print(`\n${formatSummary(outcomes, paint)}`);
+      return ExitCode.Ok;
+    }
+    case 'show': {
+      const llvm = await requireProfdata(ctx);
+      const results = [];
+      for (const c of components) {
+        const file = ctx.layout.profdata(c.name);
+        if (!fs.existsSync(file)) {
+          print(`${c.name}: no profile yet (run \`pgo pipeline ${c.name}\`)`);
+          continue;
+        }
+        const data = await readProfile(llvm.path, file, { signal: controller.signal });
+        const rows = hottestFunctions(data.functions, args.top);
+        const meta = readMetadata(ctx.layout.metadata(c.name));
+        results.push({ component: c.name, profdata: file, totalCount: data.summary.totalCount, functions: data.functions.length, hottest: rows, meta });
+        if (!args.json) {
+          print(paint.bold(`${c.name}: ${file} — ${data.functions.length} functions, total count ${data.summary.totalCount}`));
+          if (meta?.applied) print(`profile applied to ${meta.applied.applied} of ${meta.applied.instrumented} instrumented functions (last optimized build)`);
+          print(formatHotTable(rows, data.summary.totalCount));
+        }
+      }
+      if (args.json) print(JSON.stringify(results, null, 2));
+      return ExitCode.Ok;
+    }
+    case 'clean': {
+      const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? components[0]?.name : undefined);
+      print(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}` : `nothing to clean in ${new ArtifactLayout(ctx.project.artifactRoot).root}`);
+      return ExitCode.Ok;
+    }
+  }
+  return ExitCode.Usage;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (isPgoError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      if (e.fix) process.stderr.write(`fix: ${e.fix}\n`);
+      if (e.details && process.env.PGO_DEBUG) process.stderr.write(`${e.details}\n`);
+      process.exitCode = e.code;
+    } else {
+      process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = ExitCode.PhaseFailed;
+    }
+  },
+);

@@ -1,0 +1,55 @@
+/**
+ * The shape of `pgo.yaml`, after validation. Every key is optional; see README "Configuration".
+ * Kept separate from the loader so the extension and the CLI can share the types.
+ */
+export type LtoSetting = 'off' | 'thin' | 'fat';
+export type DebugSetting = 'none' | 'line-tables-only' | 'limited' | 'full';
+
+export interface WorkloadSpec {
+  name: string;
+  /** Program and arguments; `{size}`, `{bin:NAME}` and `{workspace}` are replaced before running. */
+  command: string[];
+  env: Record<string, string>;
+  /** Relative to the workspace root. */
+  cwd?: string;
+  timeoutSeconds?: number;
+}
+
+export interface BuildSettings {
+  profile: string;
+  features: string[];
+  allFeatures: boolean;
+  noDefaultFeatures: boolean;
+  rustflags: string[];
+  llvmArgs: string[];
+  lto?: LtoSetting;
+  codegenUnits?: number;
+  debug?: DebugSetting;
+}
+
+export interface ComponentSpec {
+  name: string;
+  description?: string;
+  packages: string[];
+  /** Binaries that ship; empty = every bin target of the packages. */
+  bins: string[];
+  defaultSize?: number;
+  workloads: WorkloadSpec[];
+}
+
+export interface PgoConfigFile {
+  version: 1;
+  defaultComponent?: string;
+  artifactDir?: string;
+  minFreeDiskGb?: number;
+  build: BuildSettings;
+  components: ComponentSpec[];
+}
+
+export const DEFAULT_MIN_FREE_GB = 8;
+
+export function defaultBuildSettings(): BuildSettings {
+  return { profile: 'release', features: [], allFeatures: false, noDefaultFeatures: false, rustflags: [], llvmArgs: [] };
+}
+
+export const CONFIG_FILE_NAME = 'pgo.yaml';

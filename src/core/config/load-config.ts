@@ -1,0 +1,298 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { ExitCode, PgoError } from '../errors';
+import {
+  CONFIG_FILE_NAME,
+  defaultBuildSettings,
+  type BuildSettings,
+  type ComponentSpec,
+  type DebugSetting,
+  type LtoSetting,
+  type PgoConfigFile,
+  type WorkloadSpec,
+} from './config-schema';
+
+/** One problem in pgo.yaml, located so an editor can jump to it. */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export class ConfigError extends PgoError {
+  constructor(readonly problems: ConfigProblem[]) {
+    problems.sort((a, b) => a.line - b.line || a.col - b.col);
+    super(
+      problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n'),
+      `edit ${problems[0] ? path.basename(problems[0].file) : CONFIG_FILE_NAME} at the position shown`,
+      ExitCode.Usage,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Walks the YAML nodes (not a plain object) so every error keeps its line and column. */
+class Validator {
+  readonly problems: ConfigProblem[] = [];
+  /** Where each checked value stands, so later checks (against the workspace) can point at it. */
+  readonly locations: Record<string, { line: number; col: number }> = {};
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(node: Node | Pair | null | undefined, message: string): void {
+    const offset = (node && 'range' in node && node.range ? node.range[0] : undefined) ??
+      (node && 'key' in node && isScalar(node.key) && node.key.range ? node.key.range[0] : 0);
+    const pos = this.lines.linePos(offset);
+    this.problems.push({ file: this.file, line: pos.line, col: pos.col, message });
+  }
+
+  mark(where: string, node: Node | null | undefined): void {
+    const offset = node && node.range ? node.range[0] : 0;
+    this.locations[where] = this.lines.linePos(offset);
+  }
+
+  map(node: unknown, where: string, allowed: readonly string[]): Map<string, { key: Node; value: Node | null }> | undefined {
+    const out = new Map<string, { key: Node; value: Node | null }>();
+    if (!isMap(node)) {
+      this.at(node as Node, `${where}: expected a mapping (key: value)`);
+      return undefined;
+    }
+    for (const pair of node.items) {
+      const key = pair.key as Node;
+      const name = isScalar(key) ? String(key.value) : undefined;
+      if (name === undefined) {
+        this.at(key, `${where}: keys must be plain names`);
+        continue;
+      }
+      if (allowed.length > 0 && !allowed.includes(name)) {
+        this.at(key, `${where}: unknown key "${name}"; expected one of: ${allowed.join(', ')}`);
+        continue;
+      }
+      out.set(name, { key, value: (pair.value as Node | null) ?? null });
+    }
+    return out;
+  }
+
+  string(node: Node | null, where: string): string | undefined {
+    if (isScalar(node) && typeof node.value === 'string' && node.value.length > 0) return node.value;
+    this.at(node, `${where}: expected a non-empty string`);
+    return undefined;
+  }
+
+  /** Scalars become strings: `[prog, 100]` is a fine argument list. */
+  stringList(node: Node | null, where: string, opts: { nonEmpty?: boolean } = {}): string[] | undefined {
+    if (!isSeq(node)) {
+      this.at(node, `${where}: expected a list, e.g. [a, b]`);
+      return undefined;
+    }
+    const out: string[] = [];
+    for (const item of node.items) {
+      if (isScalar(item) && item.value !== null && typeof item.value !== 'object') out.push(String(item.value));
+      else this.at(item as Node, `${where}: every item must be a string or number`);
+    }
+    if (opts.nonEmpty && out.length === 0) this.at(node, `${where}: must not be empty`);
+    return out;
+  }
+
+  integer(node: Node | null, where: string, min: number): number | undefined {
+    if (isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value) && node.value >= min) return node.value;
+    this.at(node, `${where}: expected a whole number ≥ ${min}`);
+    return undefined;
+  }
+
+  number(node: Node | null, where: string, min: number): number | undefined {
+    if (isScalar(node) && typeof node.value === 'number' && node.value >= min) return node.value;
+    this.at(node, `${where}: expected a number ≥ ${min}`);
+    return undefined;
+  }
+
+  bool(node: Node | null, where: string): boolean | undefined {
+    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+    this.at(node, `${where}: expected true or false`);
+    return undefined;
+  }
+
+  oneOf<T extends string>(node: Node | null, where: string, values: readonly T[]): T | undefined {
+    const v = isScalar(node) ? node.value : undefined;
+    // YAML reads `off`/`false` as booleans in some dialects; accept them as the "off" spelling.
+    const text = v === false ? 'off' : v === true ? 'on' : typeof v === 'string' ? v : undefined;
+    if (text !== undefined && (values as readonly string[]).includes(text)) return text as T;
+    this.at(node, `${where}: expected one of ${values.join(', ')}`);
+    return undefined;
+  }
+}
+
+const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'build', 'components'] as const;
+const BUILD_KEYS = ['profile', 'features', 'allFeatures', 'noDefaultFeatures', 'rustflags', 'llvmArgs', 'lto', 'codegenUnits', 'debug'] as const;
+const COMPONENT_KEYS = ['description', 'packages', 'bins', 'defaultSize', 'workloads'] as const;
+const WORKLOAD_KEYS = ['name', 'command', 'env', 'cwd', 'timeoutSeconds'] as const;
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export interface ParsedConfig {
+  config: PgoConfigFile;
+  /** The file it came from, when there is one. */
+  file?: string;
+  /** Positions of values by dotted path (e.g. "components.daw.packages"). */
+  locations: Record<string, { line: number; col: number }>;
+}
+
+/** Parse and validate pgo.yaml text. Throws ConfigError listing every problem with file:line:col. */
+export function parseConfig(text: string, file: string): ParsedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const v = new Validator(file, lines);
+  for (const err of doc.errors) {
+    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+    v.problems.push({ file, line: pos.line, col: pos.col, message: `YAML syntax: ${err.message.split('\n')[0]}` });
+  }
+  if (v.problems.length > 0) throw new ConfigError(v.problems);
+
+  const config: PgoConfigFile = { version: 1, build: defaultBuildSettings(), components: [] };
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { config, locations: {} };
+  const top = v.map(doc.contents, 'pgo.yaml', TOP_KEYS);
+  if (top) {
+    const version = top.get('version');
+    if (version && !(isScalar(version.value) && version.value.value === 1)) v.at(version.value, 'version: expected 1 (the only version so far)');
+    const dc = top.get('defaultComponent');
+    if (dc) config.defaultComponent = v.string(dc.value, 'defaultComponent');
+    const ad = top.get('artifactDir');
+    if (ad) {
+      config.artifactDir = v.string(ad.value, 'artifactDir');
+      v.mark('artifactDir', ad.value);
+    }
+    const mf = top.get('minFreeDiskGb');
+    if (mf) config.minFreeDiskGb = v.number(mf.value, 'minFreeDiskGb', 0);
+    const build = top.get('build');
+    if (build) config.build = parseBuild(v, build.value);
+    const comps = top.get('components');
+    if (comps) config.components = parseComponents(v, comps.value);
+    if (config.defaultComponent && comps && !config.components.some((c) => c.name === config.defaultComponent) && dc) {
+      v.at(dc.value, `defaultComponent: "${config.defaultComponent}" is not one of the components (${config.components.map((c) => c.name).join(', ')})`);
+    }
+  }
+  if (v.problems.length > 0) throw new ConfigError(v.problems);
+  return { config, file, locations: v.locations };
+}
+
+function parseBuild(v: Validator, node: Node | null): BuildSettings {
+  const b = defaultBuildSettings();
+  const m = v.map(node, 'build', BUILD_KEYS);
+  if (!m) return b;
+  const get = (k: (typeof BUILD_KEYS)[number]): Node | null | undefined => m.get(k)?.value;
+  if (m.has('profile')) b.profile = v.string(get('profile') ?? null, 'build.profile') ?? b.profile;
+  if (m.has('features')) b.features = v.stringList(get('features') ?? null, 'build.features') ?? [];
+  if (m.has('allFeatures')) b.allFeatures = v.bool(get('allFeatures') ?? null, 'build.allFeatures') ?? false;
+  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.bool(get('noDefaultFeatures') ?? null, 'build.noDefaultFeatures') ?? false;
+  if (m.has('rustflags')) b.rustflags = v.stringList(get('rustflags') ?? null, 'build.rustflags') ?? [];
+  if (m.has('llvmArgs')) b.llvmArgs = v.stringList(get('llvmArgs') ?? null, 'build.llvmArgs') ?? [];
+  if (m.has('lto')) b.lto = v.oneOf<LtoSetting>(get('lto') ?? null, 'build.lto', ['off', 'thin', 'fat']);
+  if (m.has('codegenUnits')) b.codegenUnits = v.integer(get('codegenUnits') ?? null, 'build.codegenUnits', 1);
+  if (m.has('debug')) b.debug = v.oneOf<DebugSetting>(get('debug') ?? null, 'build.debug', ['none', 'line-tables-only', 'limited', 'full']);
+  for (const flag of b.rustflags) {
+    if (/^-C\s*profile-(generate|use)/.test(flag) || /^-Cprofile-/.test(flag)) {
+      v.at(get('rustflags') ?? null, `build.rustflags: "${flag}" is set by the pipeline itself; remove it`);
+    }
+  }
+  return b;
+}
+
+function parseComponents(v: Validator, node: Node | null): ComponentSpec[] {
+  const m = v.map(node, 'components', []);
+  if (!m) return [];
+  const out: ComponentSpec[] = [];
+  for (const [name, { key, value }] of m) {
+    if (!NAME_RE.test(name) || name === 'all') {
+      v.at(key, `components: "${name}" is not a usable component name (letters, digits, "_", "-", "."; "all" is reserved)`);
+      continue;
+    }
+    const where = `components.${name}`;
+    const cm = v.map(value, where, COMPONENT_KEYS);
+    if (!cm) continue;
+    const spec: ComponentSpec = { name, packages: [], bins: [], workloads: [] };
+    const desc = cm.get('description');
+    if (desc) spec.description = v.string(desc.value, `${where}.description`);
+    const pk = cm.get('packages');
+    v.mark(where, key);
+    if (pk) {
+      spec.packages = v.stringList(pk.value, `${where}.packages`, { nonEmpty: true }) ?? [];
+      v.mark(`${where}.packages`, pk.value);
+    }
+    else v.at(key, `${where}: "packages" is required (the Cargo packages this component builds)`);
+    const bins = cm.get('bins');
+    if (bins) {
+      spec.bins = v.stringList(bins.value, `${where}.bins`) ?? [];
+      v.mark(`${where}.bins`, bins.value);
+    }
+    const ds = cm.get('defaultSize');
+    if (ds) spec.defaultSize = v.integer(ds.value, `${where}.defaultSize`, 1);
+    const wl = cm.get('workloads');
+    if (wl) spec.workloads = parseWorkloads(v, wl.value, `${where}.workloads`);
+    out.push(spec);
+  }
+  return out;
+}
+
+function parseWorkloads(v: Validator, node: Node | null, where: string): WorkloadSpec[] {
+  if (!isSeq(node)) {
+    v.at(node, `${where}: expected a list of workloads, each with a "command" list`);
+    return [];
+  }
+  const out: WorkloadSpec[] = [];
+  node.items.forEach((item, i) => {
+    const w = `${where}[${i}]`;
+    const m = v.map(item as Node, w, WORKLOAD_KEYS);
+    if (!m) return;
+    const spec: WorkloadSpec = { name: `workload-${i + 1}`, command: [], env: {} };
+    const name = m.get('name');
+    if (name) {
+      const n = v.string(name.value, `${w}.name`);
+      if (n && !NAME_RE.test(n)) v.at(name.value, `${w}.name: use letters, digits, "_", "-" or "." (it names a folder)`);
+      else if (n) spec.name = n;
+    }
+    const cmd = m.get('command');
+    if (cmd) {
+      if (isScalar(cmd.value) && typeof cmd.value.value === 'string') {
+        v.at(cmd.value, `${w}.command: expected an argument list such as ["{bin:app}", "--size", "{size}"], not a shell string`);
+      } else {
+        spec.command = v.stringList(cmd.value, `${w}.command`, { nonEmpty: true }) ?? [];
+      }
+    } else {
+      v.at(item as Node, `${w}: "command" is required`);
+    }
+    const env = m.get('env');
+    if (env) {
+      const em = v.map(env.value, `${w}.env`, []);
+      for (const [k, { value }] of em ?? []) {
+        if (isScalar(value) && value.value !== null && typeof value.value !== 'object') spec.env[k] = String(value.value);
+        else v.at(value, `${w}.env.${k}: expected a string`);
+      }
+    }
+    const cwd = m.get('cwd');
+    if (cwd) {
+      spec.cwd = v.string(cwd.value, `${w}.cwd`);
+      v.mark(`${w}.cwd`, cwd.value);
+    }
+    const to = m.get('timeoutSeconds');
+    if (to) spec.timeoutSeconds = v.number(to.value, `${w}.timeoutSeconds`, 1);
+    if (out.some((o) => o.name === spec.name)) v.at(name?.value ?? (item as Node), `${w}.name: "${spec.name}" is used twice`);
+    out.push(spec);
+  });
+  return out;
+}
+
+/** Read `pgo.yaml` from the workspace root; none is fine (defaults). */
+export function loadConfigFile(workspaceRoot: string): ParsedConfig {
+  const file = path.join(workspaceRoot, CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: parseConfig('', file).config, locations: {} };
+    throw new PgoError(`cannot read ${file}: ${(e as Error).message}`, 'check the file permissions', ExitCode.Usage);
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,47 @@
+/**
+ * Every failure the engine reports names the problem and the fix, so the CLI, the extension and CI
+ * can all show the same actionable text. `code` doubles as the CLI's exit code.
+ */
+export enum ExitCode {
+  Ok = 0,
+  PhaseFailed = 1,
+  Usage = 2,
+  Prerequisites = 3,
+  ProfileNotApplied = 4,
+  Locked = 5,
+  Cancelled = 130,
+}
+
+export class PgoError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string | undefined,
+    readonly code: ExitCode = ExitCode.PhaseFailed,
+    readonly details?: string,
+  ) {
+    super(message);
+    this.name = 'PgoError';
+  }
+
+  /** One line for the problem, one for the fix: what a terminal or a notification shows. */
+  describe(): string {
+    return this.fix ? `${this.message}\nFix: ${this.fix}` : this.message;
+  }
+}
+
+export class CancelledError extends PgoError {
+  constructor(what: string) {
+    super(`${what} was cancelled; the last good profile is unchanged`, undefined, ExitCode.Cancelled);
+    this.name = 'CancelledError';
+  }
+}
+
+export function isPgoError(e: unknown): e is PgoError {
+  return e instanceof PgoError;
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof PgoError) return e.describe();
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

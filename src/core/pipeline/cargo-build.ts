@@ -1,0 +1,84 @@
+import { PgoError } from '../errors';
+import { runStreaming } from '../util/process';
+import type { BuildInvocation } from './build-invocation';
+import { parsePgoWarning, type PgoWarning } from './pgo-warnings';
+import type { Reporter } from './reporter';
+
+export interface BuiltExecutable {
+  target: string;
+  package: string;
+  path: string;
+}
+
+export interface CargoBuildResult {
+  executables: BuiltExecutable[];
+  pgoWarnings: PgoWarning[];
+}
+
+interface CargoMessage {
+  reason?: string;
+  package_id?: string;
+  target?: { name?: string; kind?: string[] };
+  executable?: string | null;
+  message?: { rendered?: string; message?: string; level?: string };
+  success?: boolean;
+}
+
+function packageName(id: string | undefined): string {
+  // "path+file:///x/pipeline#0.1.0" or "pipeline 0.1.0 (path+file:///x)"
+  if (!id) return '';
+  const hash = /[/#]([A-Za-z0-9_-]+)[#@][^/]*$/.exec(id);
+  if (hash?.[1]) return hash[1];
+  return id.split(' ')[0] ?? '';
+}
+
+/**
+ * Run `cargo build --message-format=json`, streaming human-readable diagnostics (the `$rustc`
+ * problem matcher reads them) and collecting the executables and rustc's PGO warnings.
+ * PGO warnings are counted, not printed one by one: a big crate has thousands.
+ */
+export async function runCargoBuild(
+  inv: BuildInvocation,
+  cwd: string,
+  reporter: Reporter,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<CargoBuildResult> {
+  const executables: BuiltExecutable[] = [];
+  const pgoWarnings: PgoWarning[] = [];
+  let finished: boolean | undefined;
+  const result = await runStreaming('cargo', inv.args, {
+    cwd,
+    env: inv.env,
+    signal,
+    onLine: (line, stream) => {
+      if (stream === 'stderr' || !line.startsWith('{')) {
+        reporter.output(line, stream);
+        return;
+      }
+      let msg: CargoMessage;
+      try {
+        msg = JSON.parse(line) as CargoMessage;
+      } catch {
+        reporter.output(line, stream);
+        return;
+      }
+      if (msg.reason === 'compiler-message' && msg.message) {
+        const w = msg.message.level === 'warning' && msg.message.message ? parsePgoWarning(msg.message.message) : undefined;
+        if (w) pgoWarnings.push(w);
+        else if (msg.message.rendered) for (const l of msg.message.rendered.trimEnd().split('\n')) reporter.output(l, 'stdout');
+      } else if (msg.reason === 'compiler-artifact' && msg.executable) {
+        executables.push({ target: msg.target?.name ?? '', package: packageName(msg.package_id), path: msg.executable });
+      } else if (msg.reason === 'build-finished') {
+        finished = msg.success;
+      }
+    },
+  });
+  if (result.exitCode !== 0 || finished === false) {
+    throw new PgoError(
+      `${what} failed (cargo exited with ${result.exitCode ?? result.signal})`,
+      'fix the compiler errors shown above; `cargo build --release` reproduces them without PGO',
+    );
+  }
+  return { executables, pgoWarnings };
+}

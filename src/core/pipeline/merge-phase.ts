@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CancelledError, ExitCode, PgoError } from '../errors';
+import type { ResolvedComponent } from '../config/resolve-project';
+import { runStreaming } from '../util/process';
+import { removeStaleTemps, tempPathFor } from '../util/atomic-write';
+import { readProfile } from '../profile/read-profile';
+import { hottestFunctions } from '../profile/hot-functions';
+import { gitState, sourceHash } from '../workspace/source-state';
+import { requireProfdata, type EngineContext } from './engine-context';
+import { readInstrumentStamp } from './instrument-phase';
+import { latestCompleteRun } from './workload-phase';
+import type { ProfileMetadata } from './profile-metadata';
+
+/** What `llvm-profdata merge` says when it is older than the profiles (the version trap). */
+const VERSION_TRAP = /unsupported instrumentation profile format version|raw profile version mismatch|Unsupported version/i;
+
+async function mergeFiles(ctx: EngineContext, llvmProfdata: string, inputs: string[], output: string, listFile: string): Promise<void> {
+  // An input list file, not argv: a workload of many processes can exceed the argument limit.
+  fs.writeFileSync(listFile, `${inputs.join('\n')}\n`);
+  const result = await runStreaming(llvmProfdata, ['merge', `--input-files=${listFile}`, '-o', output], {
+    signal: ctx.signal,
+    onLine: (line, stream) => ctx.reporter.output(line, stream),
+  });
+  fs.rmSync(listFile, { force: true });
+  if (result.exitCode === 0) return;
+  const text = result.stderrTail.join('\n');
+  if (VERSION_TRAP.test(text)) {
+    throw new PgoError(
+      `${llvmProfdata} cannot read these profiles: its LLVM is not rustc's LLVM ${ctx.rustc.llvmMajor}`,
+      'run `pgo doctor` and install the matching llvm-profdata it names',
+      ExitCode.Prerequisites,
+      text,
+    );
+  }
+  if (/No space left on device|ENOSPC/i.test(text)) {
+    throw new PgoError(`the disk filled up while merging into ${output}`, 'free disk space and run the merge again; the previous profile is unchanged', ExitCode.PhaseFailed, text);
+  }
+  throw new PgoError(`llvm-profdata merge failed: ${text || `exit code ${result.exitCode ?? result.signal}`}`, 'check the raw profiles named above; a corrupt one can be deleted', ExitCode.PhaseFailed);
+}
+
+function rawFilesIn(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.profraw'))
+      .map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Merge the newest complete workload run into `<component>.profdata`. The new profile is written
+ * under a temporary name and renamed over the old one only when it is whole, with its metadata,
+ * so a failure at any point leaves the last good profile as it was.
+ */
+export async function mergePhase(ctx: EngineContext, component: ResolvedComponent): Promise<ProfileMetadata> {
+  const llvm = await requireProfdata(ctx);
+  const run = latestCompleteRun(ctx.layout.rawRoot(component.name));
+  if (!run) {
+    throw new PgoError(`component "${component.name}" has no completed workload run to merge`, `run the workload first (\`pgo workload ${component.name}\`)`);
+  }
+  const stamp = readInstrumentStamp(ctx, component);
+  const target = ctx.layout.profdata(component.name);
+  removeStaleTemps(path.dirname(target));
+  const tmp = tempPathFor(target);
+  const tmpMeta = tempPathFor(ctx.layout.metadata(component.name));
+  try {
+    const all = run.commands.flatMap((c) => rawFilesIn(c.rawDir));
+    if (all.length === 0) throw new PgoError(`the workload run ${run.runId} has no .profraw files left`, `run the workload again`);
+    ctx.reporter.info(`merging ${all.length} raw profile(s) from run ${run.runId}`);
+    await mergeFiles(ctx, llvm.path, all, tmp, `${tmp}.inputs`);
+    // Per-command profiles let the optimize phase tell which command produced unusable counts.
+    for (const c of run.commands) {
+      await mergeFiles(ctx, llvm.path, rawFilesIn(c.rawDir), path.join(c.rawDir, 'command.profdata'), path.join(c.rawDir, 'inputs.txt'));
+    }
+    const data = await readProfile(llvm.path, tmp, { signal: ctx.signal });
+    const bytes = fs.readFileSync(tmp);
+    const ws = ctx.project.workspace;
+    const meta: ProfileMetadata = {
+      schema: 1,
+      component: component.name,
+      createdAt: new Date().toISOString(),
+      profdata: target,
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      functions: data.functions.length,
+      totalCount: data.summary.totalCount,
+      maxBlockCount: data.functions.reduce((m, f) => Math.max(m, f.max), 0),
+      hottest: hottestFunctions(data.functions, 10),
+      workload: {
+        size: run.size,
+        runId: run.runId,
+        commands: run.commands.map((c) => ({ name: c.name, command: c.command, durationMs: c.durationMs, rawFiles: c.rawFiles })),
+      },
+      toolchain: { rustc: ctx.rustc.versionLine, llvm: ctx.rustc.llvmVersion, host: ctx.rustc.host, cargo: ctx.cargoVersion },
+      llvmProfdata: { path: llvm.path, version: llvm.version ?? '' },
+      git: await gitState(ws.root),
+      sourceHash: sourceHash(ws),
+      buildFingerprint: stamp.fingerprint,
+      buildSettings: {
+        profile: ctx.project.build.profile,
+        rustflags: stamp.rustflags,
+        lto: ctx.project.build.lto,
+        codegenUnits: ctx.project.build.codegenUnits,
+        debug: ctx.project.build.debug,
+      },
+    };
+    if (ctx.signal?.aborted) throw new CancelledError('merge');
+    fs.writeFileSync(tmpMeta, `${JSON.stringify(meta, null, 2)}\n`);
+    // The profile first, then its metadata: a crash between leaves a newer profile with older
+    // metadata, which the sha256 in the metadata exposes as stale.
+    fs.renameSync(tmp, target);
+    fs.renameSync(tmpMeta, ctx.layout.metadata(component.name));
+    return meta;
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    fs.rmSync(tmpMeta, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write';
+
+/** Stored beside each profile as `<component>.profdata.json`: what made it, and how well it applied. */
+export interface HotFunction {
+  name: string;
+  display: string;
+  sum: number;
+  max: number;
+}
+
+export interface AppliedFigures {
+  /** Instrumented functions of the shipped binaries that found their profile record. */
+  applied: number;
+  instrumented: number;
+  /** The same, for the workspace's own crates only. */
+  workspaceApplied: number;
+  workspaceInstrumented: number;
+  /** Share (0..1) of the profile's total count that the shipped binaries can use. */
+  usableShare: number;
+  /** Names rustc reported with "no profile data available" / "hash mismatch". */
+  missing: number;
+  mismatched: number;
+  perWorkload: { name: string; usableShare: number; totalCount: number }[];
+  measuredAt: string;
+  optimizedBinaries: string[];
+}
+
+export interface ProfileMetadata {
+  schema: 1;
+  component: string;
+  createdAt: string;
+  profdata: string;
+  sizeBytes: number;
+  sha256: string;
+  functions: number;
+  totalCount: number;
+  maxBlockCount: number;
+  hottest: HotFunction[];
+  workload: { size?: number; runId: string; commands: { name: string; command: string[]; durationMs: number; rawFiles: number }[] };
+  toolchain: { rustc: string; llvm: string; host: string; cargo?: string };
+  llvmProfdata: { path: string; version: string };
+  git: { commit?: string; dirty?: boolean };
+  sourceHash: string;
+  buildFingerprint: string;
+  buildSettings: { profile: string; rustflags: string[]; lto?: string; codegenUnits?: number; debug?: string };
+  applied?: AppliedFigures;
+}
+
+export function readMetadata(file: string): ProfileMetadata | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ProfileMetadata;
+    return m.schema === 1 ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeMetadata(file: string, meta: ProfileMetadata): void {
+  writeFileAtomic(file, `${JSON.stringify(meta, null, 2)}\n`);
+}

@@ -1,0 +1,107 @@
+import type { ResolvedComponent } from '../config/resolve-project';
+import { errorMessage } from '../errors';
+import type { EngineContext } from './engine-context';
+import { instrumentPhase } from './instrument-phase';
+import { mergePhase } from './merge-phase';
+import { optimizePhase, type OptimizeResult } from './optimize-phase';
+import type { ProfileMetadata } from './profile-metadata';
+import type { PhaseName } from './reporter';
+import { RunLock } from './run-lock';
+import { workloadPhase } from './workload-phase';
+
+export interface PhaseTiming {
+  phase: PhaseName;
+  component: string;
+  durationMs: number;
+}
+
+export interface ComponentOutcome {
+  component: string;
+  timings: PhaseTiming[];
+  meta?: ProfileMetadata;
+  optimized?: OptimizeResult;
+}
+
+function describeStart(phase: PhaseName, c: ResolvedComponent, size: number | undefined): string {
+  switch (phase) {
+    case 'instrument':
+      return `building ${c.bins.map((b) => b.name).join(', ') || c.packages.join(', ')} with -Cprofile-generate`;
+    case 'workload':
+      return `${c.workloads.length} command(s)${size !== undefined ? `, size ${size}` : ''}${c.usesDefaultWorkload ? ' (default: cargo test --release)' : ''}`;
+    case 'merge':
+      return 'llvm-profdata merge';
+    case 'optimize':
+      return 'building with -Cprofile-use';
+  }
+}
+
+/** Run one phase with start/end reports and its duration. */
+export async function runPhase(
+  ctx: EngineContext,
+  phase: PhaseName,
+  component: ResolvedComponent,
+  size: number | undefined,
+  outcome: ComponentOutcome,
+): Promise<void> {
+  const effectiveSize = size ?? component.defaultSize;
+  ctx.reporter.phaseStart(phase, component.name, describeStart(phase, component, effectiveSize));
+  const started = Date.now();
+  const end = (ok: boolean, detail: string): void => {
+    const durationMs = Date.now() - started;
+    outcome.timings.push({ phase, component: component.name, durationMs });
+    ctx.reporter.phaseEnd(phase, component.name, ok, durationMs, detail);
+  };
+  try {
+    switch (phase) {
+      case 'instrument': {
+        const stamp = await instrumentPhase(ctx, component);
+        end(true, stamp.binaries.map((b) => b.path).join(', '));
+        break;
+      }
+      case 'workload': {
+        const run = await workloadPhase(ctx, component, size);
+        end(true, `${run.commands.reduce((n, c) => n + c.rawFiles, 0)} raw profile(s)`);
+        break;
+      }
+      case 'merge': {
+        outcome.meta = await mergePhase(ctx, component);
+        end(true, `${outcome.meta.functions} functions, total count ${outcome.meta.totalCount}`);
+        break;
+      }
+      case 'optimize': {
+        outcome.optimized = await optimizePhase(ctx, component);
+        outcome.meta = outcome.optimized.meta;
+        const a = outcome.optimized.applied;
+        end(true, `profile applied to ${a.applied} of ${a.instrumented} instrumented functions`);
+        break;
+      }
+    }
+  } catch (e) {
+    end(false, errorMessage(e).split('\n')[0] ?? '');
+    throw e;
+  }
+}
+
+/**
+ * Run the given phases (default: all four) for each component, under the workspace lock. Stops at
+ * the first failure; every phase leaves the last good profile in place when it fails.
+ */
+export async function runPipeline(
+  ctx: EngineContext,
+  components: ResolvedComponent[],
+  opts: { size?: number; phases?: readonly PhaseName[]; command?: string } = {},
+): Promise<ComponentOutcome[]> {
+  const phases = opts.phases ?? (['instrument', 'workload', 'merge', 'optimize'] as const);
+  const lock = RunLock.acquire(ctx.layout.lockFile, opts.command ?? `pgo ${phases.join('+')}`);
+  const outcomes: ComponentOutcome[] = [];
+  try {
+    for (const c of components) {
+      const outcome: ComponentOutcome = { component: c.name, timings: [] };
+      outcomes.push(outcome);
+      for (const phase of phases) await runPhase(ctx, phase, c, opts.size, outcome);
+    }
+    return outcomes;
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,161 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ExitCode, PgoError } from '../errors';
+import type { ResolvedComponent } from '../config/resolve-project';
+import type { WorkloadSpec } from '../config/config-schema';
+import { runStreaming } from '../util/process';
+import { writeFileAtomic } from '../util/atomic-write';
+import { sharedBuildEnv, modeRustflags } from './build-invocation';
+import type { EngineContext } from './engine-context';
+import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
+
+export interface WorkloadCommandResult {
+  name: string;
+  command: string[];
+  durationMs: number;
+  rawFiles: number;
+  rawDir: string;
+}
+
+/** Written last into a run's folder: only complete runs are merged. */
+export interface WorkloadRun {
+  runId: string;
+  component: string;
+  size?: number;
+  finishedAt: string;
+  commands: WorkloadCommandResult[];
+}
+
+export const RUN_MARKER = 'run.json';
+const KEEP_RUNS = 5;
+
+/** Replace `{size}`, `{bin:NAME}` and `{workspace}` in one argument. */
+export function expandArgument(arg: string, vars: { size?: number; workspace: string; bins: Map<string, string> }): string {
+  return arg.replace(/\{(size|workspace|bin:[^}]+)\}/g, (whole, key: string) => {
+    if (key === 'size') {
+      if (vars.size === undefined) {
+        throw new PgoError(`the workload uses {size} but no size was given`, 'pass a size (`--size N`) or set defaultSize for the component in pgo.yaml', ExitCode.Usage);
+      }
+      return String(vars.size);
+    }
+    if (key === 'workspace') return vars.workspace;
+    const bin = vars.bins.get(key.slice(4));
+    if (!bin) throw new PgoError(`unknown binary in ${whole}`, `use one of: ${[...vars.bins.keys()].map((b) => `{bin:${b}}`).join(', ')}`, ExitCode.Usage);
+    return bin;
+  });
+}
+
+function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${process.pid}`;
+}
+
+export function countRawFiles(dir: string): number {
+  try {
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.profraw')).length;
+  } catch {
+    return 0;
+  }
+}
+
+export async function workloadPhase(ctx: EngineContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
+  const stamp: InstrumentStamp = readInstrumentStamp(ctx, component);
+  const root = ctx.project.workspace.root;
+  const bins = new Map(stamp.binaries.map((b) => [b.target, b.path]));
+  const runId = newRunId();
+  const runDir = path.join(ctx.layout.rawRoot(component.name), runId);
+  const effectiveSize = size ?? component.defaultSize;
+  // `cargo` workload commands (the seed's `cargo test --release`) must reuse the instrumented
+  // build: same target dir, same flags, so they neither rebuild the world nor go uninstrumented.
+  const inv = instrumentInvocation(ctx, component);
+  const cargoEnv = sharedBuildEnv(ctx.project, ctx.layout.instrumentedTargetDir(component.name), ctx.rustc.host, [
+    ...inv.sharedRustflags,
+    ...modeRustflags({ kind: 'instrument', rawDir: path.join(ctx.layout.rawRoot(component.name), 'stray') }),
+  ]);
+  const results: WorkloadCommandResult[] = [];
+  for (const spec of component.workloads) {
+    results.push(await runOne(ctx, spec, { runDir, root, bins, size: effectiveSize, cargoEnv }));
+  }
+  const run: WorkloadRun = { runId, component: component.name, size: effectiveSize, finishedAt: new Date().toISOString(), commands: results };
+  writeFileAtomic(path.join(runDir, RUN_MARKER), JSON.stringify(run, null, 2));
+  pruneRuns(ctx.layout.rawRoot(component.name), runId);
+  return run;
+}
+
+async function runOne(
+  ctx: EngineContext,
+  spec: WorkloadSpec,
+  o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined> },
+): Promise<WorkloadCommandResult> {
+  const argv = spec.command.map((a) => expandArgument(a, { size: o.size, workspace: o.root, bins: o.bins }));
+  const [file, ...args] = argv;
+  if (!file) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
+  const rawDir = path.join(o.runDir, spec.name);
+  fs.mkdirSync(rawDir, { recursive: true });
+  const cwd = spec.cwd ? path.resolve(o.root, spec.cwd) : o.root;
+  const env: Record<string, string | undefined> = {
+    ...(path.basename(file) === 'cargo' ? o.cargoEnv : {}),
+    ...spec.env,
+    // %p: one file per process; %m: processes of the same binary merge into it safely.
+    LLVM_PROFILE_FILE: path.join(rawDir, '%p-%m.profraw'),
+  };
+  ctx.reporter.info(`workload "${spec.name}": ${argv.join(' ')}`);
+  const started = Date.now();
+  const result = await runStreaming(file, args, {
+    cwd,
+    env,
+    signal: ctx.signal,
+    timeoutMs: spec.timeoutSeconds !== undefined ? spec.timeoutSeconds * 1000 : undefined,
+    onLine: (line, stream) => ctx.reporter.output(line, stream),
+  });
+  const durationMs = Date.now() - started;
+  if (result.timedOut) {
+    throw new PgoError(
+      `workload "${spec.name}" did not finish within ${spec.timeoutSeconds}s and was stopped; its raw data is kept in ${rawDir} and was not merged`,
+      'make the workload smaller (`--size`), or raise timeoutSeconds in pgo.yaml',
+    );
+  }
+  if (result.exitCode !== 0) {
+    throw new PgoError(
+      `workload "${spec.name}" failed (${result.exitCode !== undefined ? `exit code ${result.exitCode}` : `killed by ${result.signal}`}): ${argv.join(' ')}; its raw data is kept in ${rawDir} and was not merged`,
+      'fix the workload command (run it by hand to see why), then run the pipeline again',
+    );
+  }
+  const rawFiles = countRawFiles(rawDir);
+  if (rawFiles === 0) {
+    throw new PgoError(
+      `workload "${spec.name}" wrote no .profraw file: it did not run an instrumented binary`,
+      'run the instrumented binary with {bin:NAME} in the command, or a `cargo` command (it reuses the instrumented build)',
+    );
+  }
+  ctx.reporter.info(`workload "${spec.name}": ${rawFiles} raw profile file(s) in ${(durationMs / 1000).toFixed(1)}s`);
+  return { name: spec.name, command: argv, durationMs, rawFiles, rawDir };
+}
+
+/** Keep the newest runs (complete or not, for inspection); older ones only cost disk. */
+function pruneRuns(rawRoot: string, keep: string): void {
+  const runs = fs
+    .readdirSync(rawRoot, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'stray')
+    .map((e) => e.name)
+    .sort()
+    .reverse();
+  for (const old of runs.slice(KEEP_RUNS)) if (old !== keep) fs.rmSync(path.join(rawRoot, old), { recursive: true, force: true });
+}
+
+/** The newest run whose workload finished. */
+export function latestCompleteRun(rawRoot: string): WorkloadRun | undefined {
+  let names: string[];
+  try {
+    names = fs.readdirSync(rawRoot).sort().reverse();
+  } catch {
+    return undefined;
+  }
+  for (const n of names) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(rawRoot, n, RUN_MARKER), 'utf8')) as WorkloadRun;
+    } catch {
+      /* incomplete or failed run: skip */
+    }
+  }
+  return undefined;
+}

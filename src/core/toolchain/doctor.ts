@@ -1,0 +1,138 @@
+import { atLeast, MIN_RUST, readCargoVersion, readRustcInfo, type RustcInfo } from './rustc-info';
+import { describeCandidate, discoverLlvmProfdata, type ProfdataDiscovery } from './llvm-profdata-discovery';
+import { formatBytes, freeBytes } from './disk-space';
+import { errorMessage } from '../errors';
+
+/** The prerequisites check: each line is ok / warn / fail with a one-line fix. */
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckResult {
+  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'disk' | 'workspace';
+  title: string;
+  status: CheckStatus;
+  message: string;
+  fix?: string;
+  /** Extra lines (e.g. every llvm-profdata looked at). */
+  details?: string[];
+}
+
+export interface DoctorReport {
+  checks: CheckResult[];
+  rustc?: RustcInfo;
+  cargoVersion?: string;
+  profdata?: ProfdataDiscovery;
+  ok: boolean;
+}
+
+export interface DoctorOptions {
+  llvmProfdataPath?: string;
+  artifactDir: string;
+  minFreeGb: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Extra checks contributed by the caller (e.g. the workspace and pgo.yaml). */
+  extra?: CheckResult[];
+}
+
+export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
+  const checks: CheckResult[] = [];
+  const report: DoctorReport = { checks, ok: false };
+
+  try {
+    const rustc = await readRustcInfo('rustc', opts.cwd);
+    report.rustc = rustc;
+    const minText = MIN_RUST.join('.');
+    checks.push(
+      atLeast(rustc.version, MIN_RUST)
+        ? { id: 'rustc', title: 'rustc', status: 'ok', message: `${rustc.versionLine}, LLVM ${rustc.llvmVersion}, host ${rustc.host}` }
+        : {
+            id: 'rustc',
+            title: 'rustc',
+            status: 'fail',
+            message: `rustc ${rustc.version} is older than ${minText}, the first release with stable PGO flags`,
+            fix: 'rustup update stable',
+          },
+    );
+  } catch (e) {
+    checks.push({ id: 'rustc', title: 'rustc', status: 'fail', message: errorMessage(e), fix: 'install Rust with rustup: https://rustup.rs' });
+  }
+
+  try {
+    report.cargoVersion = await readCargoVersion('cargo', opts.cwd);
+    checks.push({ id: 'cargo', title: 'cargo', status: 'ok', message: report.cargoVersion });
+  } catch (e) {
+    checks.push({ id: 'cargo', title: 'cargo', status: 'fail', message: errorMessage(e), fix: 'install Rust with rustup: https://rustup.rs' });
+  }
+
+  if (report.rustc) {
+    const found = await discoverLlvmProfdata(report.rustc, { explicitPath: opts.llvmProfdataPath, env: opts.env });
+    report.profdata = found;
+    checks.push(profdataCheck(found, report.rustc));
+  } else {
+    checks.push({
+      id: 'llvm-profdata',
+      title: 'llvm-profdata',
+      status: 'fail',
+      message: "not checked: rustc's LLVM version is unknown",
+      fix: 'fix rustc first',
+    });
+  }
+
+  checks.push(await diskCheck(opts.artifactDir, opts.minFreeGb));
+  checks.push(...(opts.extra ?? []));
+  report.ok = checks.every((c) => c.status !== 'fail');
+  return report;
+}
+
+function profdataCheck(found: ProfdataDiscovery, rustc: RustcInfo): CheckResult {
+  const details = found.candidates.map((c) => `${c.status === 'match' ? 'usable' : c.status}: ${describeCandidate(c)}`);
+  if (found.chosen) {
+    return {
+      id: 'llvm-profdata',
+      title: 'llvm-profdata',
+      status: 'ok',
+      message: `${found.chosen.path} (LLVM ${found.chosen.version}, matches rustc's LLVM ${rustc.llvmMajor})`,
+      details,
+    };
+  }
+  const explicitBad = found.candidates.find((c) => (c.source === 'setting' || c.source === 'env') && c.status !== 'match');
+  const mismatched = found.candidates.filter((c) => c.status === 'mismatch');
+  let message: string;
+  if (explicitBad) {
+    message = `the configured llvm-profdata cannot be used: ${describeCandidate(explicitBad)}`;
+  } else if (mismatched.length > 0) {
+    message =
+      `no llvm-profdata for LLVM ${rustc.llvmMajor} (rustc ${rustc.version}); found only ` +
+      mismatched.map((c) => `${c.path} (LLVM ${c.version})`).join(', ') +
+      `, which cannot read rustc's profiles: merge would fail with "unsupported instrumentation profile format version"`;
+  } else {
+    message = `no llvm-profdata found; rustc ${rustc.version} needs one from LLVM ${rustc.llvmMajor}`;
+  }
+  const usable = found.candidates.find((c) => c.status === 'match');
+  return {
+    id: 'llvm-profdata',
+    title: 'llvm-profdata',
+    status: 'fail',
+    message,
+    fix: explicitBad && usable ? `point it at ${usable.path} (LLVM ${usable.version}), or remove it to use that one` : found.fixes.join('; or '),
+    details,
+  };
+}
+
+async function diskCheck(dir: string, minFreeGb: number): Promise<CheckResult> {
+  try {
+    const free = await freeBytes(dir);
+    const need = minFreeGb * 1024 ** 3;
+    return free >= need
+      ? { id: 'disk', title: 'disk space', status: 'ok', message: `${formatBytes(free)} free for ${dir}` }
+      : {
+          id: 'disk',
+          title: 'disk space',
+          status: 'warn',
+          message: `${formatBytes(free)} free for ${dir}, below the ${minFreeGb} GB threshold: two extra builds may not fit`,
+          fix: 'free some space (`cargo clean` in other projects), or lower `minFreeDiskGb` in pgo.yaml / the pgo.minFreeDiskGb setting',
+        };
+  } catch (e) {
+    return { id: 'disk', title: 'disk space', status: 'warn', message: `could not measure free space for ${dir}: ${errorMessage(e)}` };
+  }
+}

@@ -1,0 +1,164 @@
+import execa from 'execa';
+import * as readline from 'node:readline';
+import { CancelledError, PgoError } from '../errors';
+
+/**
+ * The one place the engine starts processes. Always an argument array (execa, no shell), so a path
+ * or crate name with shell metacharacters passes through literally.
+ */
+export interface RunOptions {
+  cwd?: string;
+  /** Added to (not replacing) the parent environment; `undefined` values remove a variable. */
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Called for every line of output as it arrives (for streaming to a terminal). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface RunResult {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  /** The last lines of stderr, for error messages. */
+  stderrTail: string[];
+}
+
+const TAIL_LINES = 40;
+
+function mergedEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Kill the whole process group: cargo's rustc children and a workload's helpers must die too. */
+function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Children of a run that is still going, so a CLI's SIGINT/SIGTERM handler can stop them all. */
+const live = new Set<number>();
+export function killAllChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const pid of live) killTree(pid, signal);
+}
+
+/** Run a command, streaming its lines; resolves with how it ended (never rejects on exit codes). */
+export async function runStreaming(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (opts.signal?.aborted) throw new CancelledError(`${file}`);
+  let child: execa.ExecaChildProcess;
+  try {
+    child = execa(file, [...args], {
+      cwd: opts.cwd,
+      env: mergedEnv(opts.env),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      buffer: false,
+      detached: true,
+      windowsHide: true,
+    });
+  } catch (e) {
+    throw spawnError(file, e);
+  }
+  const pid = child.pid;
+  if (pid !== undefined) live.add(pid);
+  const tail: string[] = [];
+  const pump = (stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr'): Promise<void> => {
+    if (!stream) return Promise.resolve();
+    const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
+    rl.on('line', (line) => {
+      if (name === 'stderr') {
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+      }
+      opts.onLine?.(line, name);
+    });
+    return new Promise((resolve) => rl.once('close', () => resolve()));
+  };
+  let timedOut = false;
+  let cancelled = false;
+  const onAbort = (): void => {
+    cancelled = true;
+    killTree(pid, 'SIGTERM');
+    setTimeout(() => killTree(pid, 'SIGKILL'), 3000).unref();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    opts.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          killTree(pid, 'SIGTERM');
+          setTimeout(() => killTree(pid, 'SIGKILL'), 3000).unref();
+        }, opts.timeoutMs)
+      : undefined;
+  try {
+    const [result] = await Promise.all([child, pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]);
+    const spawnFailure = (result as { code?: unknown }).code;
+    if (typeof spawnFailure === 'string' && result.exitCode === undefined) {
+      throw spawnError(file, result);
+    }
+    if (cancelled) throw new CancelledError(`${file}`);
+    return { exitCode: result.exitCode, signal: result.signal, timedOut, stderrTail: tail };
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (pid !== undefined) live.delete(pid);
+  }
+}
+
+/** Run a short command and return its stdout; a non-zero exit becomes a PgoError with stderr. */
+export async function capture(
+  file: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: RunOptions['env']; timeoutMs?: number } = {},
+): Promise<string> {
+  let result: execa.ExecaReturnValue;
+  try {
+    result = await execa(file, [...args], {
+      cwd: opts.cwd,
+      env: mergedEnv(opts.env),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: opts.timeoutMs ?? 60_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch (e) {
+    throw spawnError(file, e);
+  }
+  if (result.exitCode === undefined || (result as { code?: unknown }).code === 'ENOENT') throw spawnError(file, result);
+  if (result.exitCode !== 0) {
+    throw new PgoError(
+      `\`${[file, ...args].join(' ')}\` exited with ${result.exitCode}${result.stderr ? `: ${lastLines(result.stderr, 8)}` : ''}`,
+      undefined,
+    );
+  }
+  return result.stdout;
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+function spawnError(file: string, e: unknown): PgoError {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') {
+    return new PgoError(`\`${file}\` was not found`, `install it or put it on PATH (PATH=${process.env.PATH ?? ''})`);
+  }
+  if (code === 'EACCES') return new PgoError(`\`${file}\` is not executable`, `chmod +x ${file}`);
+  const msg = e instanceof Error ? e.message : String((e as { shortMessage?: string }).shortMessage ?? e);
+  return new PgoError(`could not start \`${file}\`: ${msg}`, undefined);
+}

@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The real path of `p`, following symlinks on the part that exists, so "inside" checks cannot be
+ * fooled by a link (target/pgo → /) or by `..`.
+ */
+export function realPathLoose(p: string): string {
+  let probe = path.resolve(p);
+  const rest: string[] = [];
+  while (!fs.existsSync(probe)) {
+    const parent = path.dirname(probe);
+    if (parent === probe) break;
+    rest.unshift(path.basename(probe));
+    probe = parent;
+  }
+  let real = probe;
+  try {
+    real = fs.realpathSync(probe);
+  } catch {
+    /* keep the resolved path */
+  }
+  return path.join(real, ...rest);
+}
+
+/** True when `child` is strictly below `parent` (both resolved through symlinks). */
+export function isStrictlyInside(child: string, parent: string): boolean {
+  const rel = path.relative(realPathLoose(parent), realPathLoose(child));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}

@@ -1,0 +1,44 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const CLI = path.join(REPO, 'dist', 'cli.js');
+export const EXAMPLE = path.join(REPO, 'examples', 'midi-studio');
+
+// rustup's bin folder, in case the test runner was started without it on PATH.
+const cargoBin = path.join(os.homedir(), '.cargo', 'bin');
+if (fs.existsSync(cargoBin) && !(process.env.PATH ?? '').split(path.delimiter).includes(cargoBin)) {
+  process.env.PATH = `${process.env.PATH ?? ''}${path.delimiter}${cargoBin}`;
+}
+
+/** Copy a workspace without its target/ so every test starts from sources only. */
+export function copyWorkspace(src: string, prefix: string): string {
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.cpSync(src, dest, { recursive: true, filter: (p) => path.basename(p) !== 'target' });
+  return dest;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> & { output: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return Object.assign(r, { output: `${r.stdout}\n${r.stderr}` });
+}
+
+export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The matched llvm-profdata, as the engine's doctor found it. */
+export function matchedProfdata(workspace: string): string {
+  const report = JSON.parse(runCli(['doctor', '--json', '--workspace', workspace]).stdout) as { profdata?: { chosen?: { path: string } } };
+  const p = report.profdata?.chosen?.path;
+  if (!p) throw new Error('no matching llvm-profdata: run `node scripts/ensure-toolchain.mjs`');
+  return p;
+}
