@@ -1,7 +1,9 @@
 // `npm test`: lint, type-check, build, then every suite for real, and one closing line
 // "N passed, N failed" that adds them up. Exits non-zero when anything fails.
 // Suites: unit (plain mocha, no toolchain), e2e (the real CLI pipeline with cargo and
-// llvm-profdata). Pass suite names to run only some: `npm test -- unit`.
+// llvm-profdata), vscode (the mocha suite inside a real VS Code's extension host), ui (Playwright
+// driving that VS Code like a person: palette, task terminal, sidebar; saves docs/ screenshots).
+// Pass suite names to run only some: `npm test -- unit e2e`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -12,9 +14,12 @@ const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const cargoBin = join(homedir(), '.cargo', 'bin');
 if (existsSync(cargoBin) && !(process.env.PATH ?? '').split(':').includes(cargoBin)) process.env.PATH = `${process.env.PATH}:${cargoBin}`;
 
+const mocha = (config) => ['npx', ['mocha', '--config', config, '--reporter', join(repo, 'test', 'summary-reporter.js')]];
 const SUITES = {
-  unit: { config: 'test/.mocharc.unit.json', needs: [] },
-  e2e: { config: 'test/.mocharc.e2e.json', needs: ['toolchain'] },
+  unit: { run: mocha('test/.mocharc.unit.json'), needs: [] },
+  e2e: { run: mocha('test/.mocharc.e2e.json'), needs: ['toolchain'] },
+  vscode: { run: [process.execPath, ['scripts/test-vscode.mjs']], needs: ['toolchain'] },
+  ui: { run: [process.execPath, ['scripts/test-ui.mjs']], needs: ['toolchain'] },
 };
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);
 const suites = wanted.length > 0 ? wanted : Object.keys(SUITES);
@@ -41,7 +46,8 @@ const dir = mkdtempSync(join(tmpdir(), 'pgo-test-summary-'));
 for (const name of suites) {
   console.log(`\n=== ${name} tests`);
   const summary = join(dir, `${name}.json`);
-  const r = spawnSync('npx', ['mocha', '--config', SUITES[name].config, '--reporter', join(repo, 'test', 'summary-reporter.js')], {
+  const [cmd, args] = SUITES[name].run;
+  const r = spawnSync(cmd, args, {
     cwd: repo,
     stdio: 'inherit',
     env: { ...process.env, PGO_TEST_SUMMARY: summary },

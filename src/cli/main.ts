@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { ExitCode, isPgoError, errorMessage } from '../core/errors';
 import { killAllChildren } from '../core/util/process';
-import { loadProject, selectComponents, type ProjectOverrides } from '../core/config/resolve-project';
+import { selectComponents, type ProjectOverrides } from '../core/config/resolve-project';
 import { ArtifactLayout } from '../core/pipeline/artifact-layout';
 import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
 import { runPipeline } from '../core/pipeline/run-pipeline';
@@ -9,12 +9,12 @@ import { cleanArtifacts } from '../core/pipeline/clean-artifacts';
 import { readMetadata } from '../core/pipeline/profile-metadata';
 import { writeLastRun } from '../core/pipeline/last-run';
 import type { PhaseName, Reporter } from '../core/pipeline/reporter';
-import { runDoctor, type CheckResult } from '../core/toolchain/doctor';
+import { runDoctor } from '../core/toolchain/doctor';
+import { checkWorkspace } from '../core/toolchain/workspace-check';
 import { readProfile } from '../core/profile/read-profile';
 import { hottestFunctions } from '../core/profile/hot-functions';
 import { formatDoctor, formatHotTable, formatSummary, noPaint, seconds, type Paint } from '../core/report/format';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
-import { DEFAULT_MIN_FREE_GB } from '../core/config/config-schema';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -45,27 +45,6 @@ function overridesOf(args: CliArgs): ProjectOverrides {
   return { llvmProfdataPath: args.llvmProfdata, extraRustflags: args.rustflags, minFreeDiskGb: args.minFreeGb };
 }
 
-async function workspaceCheck(args: CliArgs): Promise<{ check: CheckResult; artifactDir: string; minFreeGb?: number; llvm?: string }> {
-  try {
-    const project = await loadProject(args.workspace, overridesOf(args));
-    return {
-      check: {
-        id: 'workspace',
-        title: 'workspace',
-        status: 'ok',
-        message: `${project.workspace.root}: components ${project.components.map((c) => c.name).join(', ')}${project.configFile ? ` (from ${project.configFile})` : ' (no pgo.yaml: one per binary package)'}`,
-      },
-      artifactDir: project.artifactRoot,
-      minFreeGb: project.minFreeDiskGb,
-    };
-  } catch (e) {
-    return {
-      check: { id: 'workspace', title: 'workspace', status: 'fail', message: isPgoError(e) ? e.message : errorMessage(e), fix: isPgoError(e) ? e.fix : undefined },
-      artifactDir: args.workspace,
-    };
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv, process.cwd());
   const paint = makePaint(args.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR));
@@ -78,11 +57,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (args.command === 'doctor') {
-    const ws = await workspaceCheck(args);
+    const ws = await checkWorkspace(args.workspace, overridesOf(args));
     const report = await runDoctor({
       llvmProfdataPath: args.llvmProfdata,
       artifactDir: ws.artifactDir,
-      minFreeGb: ws.minFreeGb ?? args.minFreeGb ?? DEFAULT_MIN_FREE_GB,
+      minFreeGb: ws.minFreeGb,
       cwd: fs.existsSync(args.workspace) ? args.workspace : undefined,
       extra: [ws.check],
     });
@@ -107,11 +86,13 @@ async function main(argv: string[]): Promise<number> {
 
   const base = terminalReporter(paint, args.json);
   // Remember the phase in flight so a failure can be attributed to it (last-run.json).
-  let current: { phase: PhaseName; component: string } | undefined;
+  const run: { current?: { phase: PhaseName; component: string }; artifactRoot?: string } = {};
+  const command = `pgo ${argv.join(' ')}`;
   const reporter: Reporter = {
     ...base,
     phaseStart: (phase, component, detail) => {
-      current = { phase, component };
+      run.current = { phase, component };
+      if (run.artifactRoot) writeLastRun(run.artifactRoot, { state: 'running', command, component, phase, pid: process.pid, updatedAt: new Date().toISOString() });
       base.phaseStart(phase, component, detail);
     },
   };
@@ -121,16 +102,18 @@ async function main(argv: string[]): Promise<number> {
     signal: controller.signal,
   });
   const components = selectComponents(ctx.project, args.component);
+  run.artifactRoot = ctx.project.artifactRoot;
   const record = (ok: boolean, exitCode: number, e?: unknown): void =>
     writeLastRun(ctx.project.artifactRoot, {
-      command: `pgo ${argv.join(' ')}`,
-      component: current?.component ?? args.component,
-      phase: current?.phase,
-      ok,
+      state: ok ? 'ok' : 'failed',
+      command,
+      component: run.current?.component ?? args.component,
+      phase: run.current?.phase,
+      pid: process.pid,
       exitCode,
       message: e === undefined ? undefined : isPgoError(e) ? e.message : errorMessage(e),
       fix: isPgoError(e) ? e.fix : undefined,
-      finishedAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
     });
 
   switch (args.command) {
@@ -144,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         // Fail before any build when merge will not be able to read the profiles.
         if (args.command !== 'instrument' && args.command !== 'workload') await requireProfdata(ctx);
-        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command: `pgo ${argv.join(' ')}` });
+        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command });
       } catch (e) {
         record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
         throw e;

@@ -163,3 +163,17 @@ describe('project resolution', () => {
     assert.throws(() => selectComponents(project, 'dav'), (e: unknown) => /use one of: pipeline, daw, all/.test((e as { fix: string }).fix));
   });
 });
+
+describe('starter pgo.yaml', () => {
+  it('is valid, and resolves against the workspace it was made for', async () => {
+    const { starterConfig } = await import('../../src/core/config/starter-config');
+    const text = starterConfig(midiWorkspace());
+    const parsed = parseConfig(text, '/ws/pgo.yaml');
+    const project = resolveProject(midiWorkspace(), parsed);
+    assert.deepEqual(project.components.map((c) => [c.name, c.workloads[0]?.command]), [
+      ['pipeline', ['{bin:midi-import}', '--help']],
+      ['daw', ['{bin:daw-render}', '--help']],
+    ]);
+    assert.match(text, /# debug: line-tables-only/);
+  });
+});

@@ -33,3 +33,21 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
   if (!component) fs.rmSync(layout.root, { recursive: true, force: true });
   return removed;
 }
+
+/** Delete one component's profile and its metadata (not its builds). */
+export function deleteProfile(ctx: EngineContext, component: string): string[] {
+  const files = [ctx.layout.profdata(component), ctx.layout.metadata(component)];
+  for (const f of files) {
+    if (!isStrictlyInside(f, ctx.project.workspace.targetDirectory)) {
+      throw new PgoError(`refusing to delete ${f}: it is not inside ${ctx.project.workspace.targetDirectory}`, 'fix artifactDir in pgo.yaml', ExitCode.Usage);
+    }
+  }
+  const lock = RunLock.acquire(ctx.layout.lockFile, `delete ${component} profile`);
+  try {
+    const removed = files.filter((f) => fs.existsSync(f));
+    for (const f of removed) fs.rmSync(f, { force: true });
+    return removed;
+  } finally {
+    lock.release();
+  }
+}

@@ -1,7 +1,8 @@
 import { ExitCode, PgoError } from '../errors';
 import { loadProject, type Project, type ProjectOverrides } from '../config/resolve-project';
 import { readCargoVersion, readRustcInfo, type RustcInfo } from '../toolchain/rustc-info';
-import { describeCandidate, discoverLlvmProfdata, type ProfdataCandidate } from '../toolchain/llvm-profdata-discovery';
+import { discoverLlvmProfdata, type ProfdataCandidate } from '../toolchain/llvm-profdata-discovery';
+import { profdataCheck } from '../toolchain/doctor';
 import { ArtifactLayout } from './artifact-layout';
 import { silentReporter, type Reporter } from './reporter';
 
@@ -44,13 +45,8 @@ export async function requireProfdata(ctx: EngineContext): Promise<ProfdataCandi
   if (ctx.profdata) return ctx.profdata;
   const found = await discoverLlvmProfdata(ctx.rustc, { explicitPath: ctx.project.llvmProfdataPath });
   if (!found.chosen) {
-    const seen = found.candidates.map((c) => `  - ${describeCandidate(c)}`).join('\n');
-    throw new PgoError(
-      `no llvm-profdata matching rustc's LLVM ${ctx.rustc.llvmMajor} (rustc ${ctx.rustc.version})` +
-        (seen ? `; looked at:\n${seen}` : '; none found on this system'),
-      found.fixes.join('; or '),
-      ExitCode.Prerequisites,
-    );
+    const check = profdataCheck(found, ctx.rustc);
+    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'));
   }
   ctx.profdata = found.chosen;
   return found.chosen;

@@ -4,18 +4,20 @@ import { writeFileAtomic } from '../util/atomic-write';
 import type { PhaseName } from './reporter';
 
 /**
- * How the last CLI command ended, written beside the profiles. The extension runs phases as tasks
- * (the CLI in a task terminal) and reads this afterwards to say which phase failed and why.
+ * The phase the CLI is running, then how it ended, written beside the profiles. The extension runs
+ * phases as tasks (the CLI in a task terminal) and watches this file for its status bar, and to say
+ * which phase failed and why.
  */
 export interface LastRun {
+  state: 'running' | 'ok' | 'failed';
   command: string;
   component?: string;
   phase?: PhaseName;
-  ok: boolean;
-  exitCode: number;
+  pid: number;
+  exitCode?: number;
   message?: string;
   fix?: string;
-  finishedAt: string;
+  updatedAt: string;
 }
 
 export const LAST_RUN_FILE = 'last-run.json';

@@ -84,7 +84,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   return report;
 }
 
-function profdataCheck(found: ProfdataDiscovery, rustc: RustcInfo): CheckResult {
+/** The llvm-profdata verdict; also the error text when a phase needs one and there is none. */
+export function profdataCheck(found: ProfdataDiscovery, rustc: RustcInfo): CheckResult {
   const details = found.candidates.map((c) => `${c.status === 'match' ? 'usable' : c.status}: ${describeCandidate(c)}`);
   if (found.chosen) {
     return {

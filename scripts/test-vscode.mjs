@@ -1,0 +1,67 @@
+// The extension's integration suite inside a real VS Code: the compiled mocha suite in
+// out/test/vscode runs in the extension host (code-server here; `--host electron` uses
+// @vscode/test-electron where VS Code can be downloaded). Two sessions: the example workspace,
+// and a folder without Cargo.toml (the extension must not activate there). The verdict comes
+// from the results files the suites write, never from exit codes.
+// Writes the combined counts to $PGO_TEST_SUMMARY for scripts/test.mjs.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCodeServer } from './vscode-host/install-code-server.mjs';
+import { runExtensionTests } from './vscode-host/run-extension-tests.mjs';
+
+const repo = dirname(dirname(fileURLToPath(import.meta.url)));
+const hostArg = process.argv.indexOf('--host');
+const host = hostArg > 0 ? process.argv[hostArg + 1] : 'code-server';
+if (host === 'code-server') await ensureCodeServer();
+
+const sessions = [];
+const scratch = mkdtempSync(join(tmpdir(), 'pgo-vscode-'));
+try {
+  // A copy of the example, so the suite's builds and settings never touch the repository.
+  const example = join(scratch, 'midi-studio');
+  cpSync(join(repo, 'examples', 'midi-studio'), example, { recursive: true, filter: (p) => basename(p) !== 'target' });
+  const plain = join(scratch, 'notes');
+  mkdirSync(plain);
+  writeFileSync(join(plain, 'README.md'), '# Not a Rust project\n');
+
+  for (const [suite, folder, timeoutMs] of [
+    ['rust-workspace', example, 15 * 60_000],
+    ['non-rust-folder', plain, 3 * 60_000],
+  ]) {
+    console.log(`\n--- VS Code (${host}): ${suite} on ${folder}`);
+    try {
+      const r = await runExtensionTests({
+        extensionDevelopmentPath: repo,
+        extensionTestsPath: join(repo, 'out', 'test', 'vscode', 'index.js'),
+        folder,
+        resultsFile: join(scratch, `${suite}.json`),
+        timeoutMs,
+        host,
+        env: { PGO_TEST_SUITE: suite },
+      });
+      for (const t of r.tests) {
+        console.log(`  ${t.state === 'passed' ? '✔' : t.state === 'failed' ? '✖' : '-'} ${t.fullTitle}`);
+        if (t.error) console.log(`      ${t.error.split('\n').slice(0, 6).join('\n      ')}`);
+      }
+      sessions.push(r);
+    } catch (e) {
+      console.log(`  ✖ ${suite}: ${e.message}`);
+      sessions.push({ passes: 0, failures: 1, pending: 0, tests: [{ fullTitle: `${suite} did not report`, state: 'failed', error: e.message }] });
+    }
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const sum = (k) => sessions.reduce((n, s) => n + (s[k] ?? 0), 0);
+const summary = {
+  passes: sum('passes'),
+  failures: sum('failures'),
+  pending: sum('pending'),
+  failed: sessions.flatMap((s) => s.tests.filter((t) => t.state === 'failed').map((t) => ({ title: t.fullTitle, error: t.error ?? '' }))),
+};
+console.log(`\n${summary.passes} passing, ${summary.failures} failing (in VS Code)`);
+if (process.env.PGO_TEST_SUMMARY) writeFileSync(process.env.PGO_TEST_SUMMARY, JSON.stringify(summary));
+process.exit(summary.failures > 0 ? 1 : 0);

@@ -1,0 +1,311 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { starterConfig } from '../core/config/starter-config';
+import { CONFIG_FILE_NAME } from '../core/config/config-schema';
+import { errorMessage } from '../core/errors';
+import { cleanArtifacts, deleteProfile } from '../core/pipeline/clean-artifacts';
+import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
+import { hottestFunctions, type RankedFunction } from '../core/profile/hot-functions';
+import { readProfile } from '../core/profile/read-profile';
+import { formatHotTable, percent } from '../core/report/format';
+import { runDoctor, type DoctorReport } from '../core/toolchain/doctor';
+import { checkWorkspace } from '../core/toolchain/workspace-check';
+import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
+import { doctorMarkdown, type ReportDocuments } from './doctor-report';
+import { TASK_TYPE, type TaskPhase } from './pgo-tasks';
+import type { PgoWorkspace } from './pgo-workspace';
+import { readSettings, toOverrides } from './settings';
+import type { TaskOutcome, TaskRunner } from './task-runner';
+import type { WorkspaceRegistry } from './workspace-registry';
+import type { PgoNode } from './profiles-tree';
+
+/**
+ * Every command takes an optional argument object, so tests and keybindings can run it without
+ * prompts: `{ folder, component, size, confirmed }`. Tree context menus pass their node instead.
+ */
+export interface CommandArgs {
+  /** A Cargo workspace root (or any path inside one). */
+  folder?: string;
+  component?: string;
+  size?: number;
+  /** Skip the confirmation of Clean / Delete Profile. */
+  confirmed?: boolean;
+}
+
+export interface CommandDeps {
+  registry: WorkspaceRegistry;
+  runner: TaskRunner;
+  reports: ReportDocuments;
+  log: vscode.LogOutputChannel;
+}
+
+function argsOf(arg: unknown): CommandArgs {
+  if (!arg || typeof arg !== 'object') return {};
+  const node = arg as Partial<PgoNode> & CommandArgs;
+  if (node.kind && node.ws) {
+    const component = 'state' in node && node.state ? node.state.component.name : undefined;
+    return { folder: node.ws.root, component };
+  }
+  return node;
+}
+
+export class Commands {
+  constructor(private readonly d: CommandDeps) {}
+
+  register(): vscode.Disposable[] {
+    const cmds: Record<string, (arg?: unknown) => Promise<unknown>> = {
+      'pgo.buildPipeline': (a) => this.runPhase('pipeline', argsOf(a)),
+      'pgo.runComponentPipeline': (a) => this.runPhase('pipeline', argsOf(a)),
+      'pgo.instrument': (a) => this.runPhase('instrument', argsOf(a)),
+      'pgo.runWorkload': (a) => this.runPhase('workload', argsOf(a)),
+      'pgo.mergeProfiles': (a) => this.runPhase('merge', argsOf(a)),
+      'pgo.optimizedBuild': (a) => this.runPhase('optimize', argsOf(a)),
+      'pgo.checkPrerequisites': (a) => this.checkPrerequisites(argsOf(a)),
+      'pgo.clean': (a) => this.clean(argsOf(a)),
+      'pgo.showHotFunctions': (a) => this.showHotFunctions(argsOf(a)),
+      'pgo.openConfig': (a) => this.openConfig(argsOf(a)),
+      'pgo.refresh': () => this.d.registry.reload(),
+      'pgo.revealProfile': (a) => this.revealProfile(argsOf(a)),
+      'pgo.deleteProfile': (a) => this.deleteProfile(argsOf(a)),
+      'pgo.showOutput': async () => this.d.log.show(),
+    };
+    return Object.entries(cmds).map(([id, fn]) =>
+      vscode.commands.registerCommand(id, async (arg?: unknown) => {
+        try {
+          return await fn(arg);
+        } catch (e) {
+          this.d.log.error(`${id}: ${errorMessage(e)}`);
+          void vscode.window.showErrorMessage(`PGO: ${errorMessage(e).replace(/\nFix: /, ' — Fix: ')}`, 'Show Output').then((c) => {
+            if (c) this.d.log.show();
+          });
+          return undefined;
+        }
+      }),
+    );
+  }
+
+  /** The workspace to act on, loaded; an error message that says what to do otherwise. */
+  private workspace(args: CommandArgs): PgoWorkspace | undefined {
+    const ws = this.d.registry.pick(args.folder);
+    if (!ws) {
+      void vscode.window.showErrorMessage('PGO: no Cargo workspace is open. Open a folder that contains a Cargo.toml.');
+      return undefined;
+    }
+    if (!ws.project) {
+      void vscode.window.showErrorMessage(`PGO: ${ws.label} cannot be used: ${ws.error ?? 'not loaded'}`, 'Open pgo.yaml').then((c) => {
+        if (c) void this.openConfig({ folder: ws.root });
+      });
+      return undefined;
+    }
+    return ws;
+  }
+
+  private async pickComponent(ws: PgoWorkspace, args: CommandArgs, allowAll: boolean): Promise<string | undefined> {
+    const comps = ws.project?.components ?? [];
+    if (args.component) return args.component;
+    if (comps.length === 1) return comps[0]?.name;
+    const preferred = readSettings(ws.folder.uri).defaultComponent ?? ws.defaultComponent();
+    const items: (vscode.QuickPickItem & { value: string })[] = comps.map((c) => ({
+      label: c.name,
+      value: c.name,
+      description: c.name === preferred ? 'default' : c.packages.join(', '),
+      detail: c.description,
+    }));
+    items.sort((a, b) => Number(b.value === preferred) - Number(a.value === preferred));
+    if (allowAll) items.push({ label: 'all', value: 'all', description: `every component: ${comps.map((c) => c.name).join(', ')}` });
+    const pick = await vscode.window.showQuickPick(items, { title: 'PGO: component', placeHolder: 'Which component?' });
+    return pick?.value;
+  }
+
+  private async pickSize(ws: PgoWorkspace, component: string, args: CommandArgs): Promise<number | undefined | null> {
+    if (args.size !== undefined) return args.size;
+    const comps = component === 'all' ? (ws.project?.components ?? []) : (ws.project?.components.filter((c) => c.name === component) ?? []);
+    const usesSize = comps.some((c) => c.workloads.some((w) => w.command.some((a) => a.includes('{size}'))));
+    if (!usesSize) return undefined;
+    const dflt = comps.length === 1 ? comps[0]?.defaultSize : undefined;
+    const input = await vscode.window.showInputBox({
+      title: `PGO: workload size for ${component}`,
+      prompt: 'Replaces {size} in the workload commands of pgo.yaml.',
+      value: dflt !== undefined ? String(dflt) : '',
+      placeHolder: comps.length > 1 ? "empty: each component's defaultSize" : undefined,
+      validateInput: (v) => (v.trim() === '' || (/^\d+$/.test(v.trim()) && Number(v) >= 1) ? undefined : 'a whole number ≥ 1'),
+    });
+    if (input === undefined) return null; // Escape: cancel the command
+    return input.trim() === '' ? undefined : Number(input);
+  }
+
+  private async runPhase(phase: TaskPhase, args: CommandArgs): Promise<TaskOutcome | undefined> {
+    const ws = this.workspace(args);
+    if (!ws) return undefined;
+    const component = await this.pickComponent(ws, args, phase === 'pipeline');
+    if (!component) return undefined;
+    let size: number | undefined;
+    if (phase === 'pipeline' || phase === 'workload') {
+      const s = await this.pickSize(ws, component, args);
+      if (s === null) return undefined;
+      size = s;
+    }
+    const outcome = await this.d.runner.run(ws, { type: TASK_TYPE, phase, component, size });
+    if (outcome.exitCode === 0 && (phase === 'pipeline' || phase === 'optimize')) {
+      const applied = ws
+        .componentStates()
+        .filter((s) => component === 'all' || s.component.name === component)
+        .map((s) => (s.meta?.applied ? `${s.component.name}: applied to ${s.meta.applied.applied}/${s.meta.applied.instrumented} functions, ${percent(s.meta.applied.usableShare)} of counts usable` : undefined))
+        .filter(Boolean);
+      void vscode.window.showInformationMessage(`PGO: optimized build ready. ${applied.join('; ')}`, 'Show Hot Functions').then((c) => {
+        if (c) void vscode.commands.executeCommand('pgo.showHotFunctions', { folder: ws.root, component: component === 'all' ? undefined : component });
+      });
+    }
+    return outcome;
+  }
+
+  private async checkPrerequisites(args: CommandArgs): Promise<DoctorReport | undefined> {
+    const ws = this.d.registry.pick(args.folder);
+    if (!ws) {
+      void vscode.window.showErrorMessage('PGO: no Cargo workspace is open.');
+      return undefined;
+    }
+    const settings = readSettings(ws.folder.uri);
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'PGO: checking prerequisites…' },
+      async () => {
+        const wsCheck = await checkWorkspace(ws.root, toOverrides(settings));
+        return runDoctor({ llvmProfdataPath: settings.llvmProfdataPath, artifactDir: wsCheck.artifactDir, minFreeGb: wsCheck.minFreeGb, cwd: ws.root, extra: [wsCheck.check] });
+      },
+    );
+    for (const c of report.checks) this.d.log.info(`doctor: ${c.status} ${c.title}: ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`);
+    await this.d.reports.show('PGO Prerequisites', doctorMarkdown(report, ws.label));
+    const failing = report.checks.filter((c) => c.status === 'fail');
+    if (failing.length > 0) void vscode.window.showWarningMessage(`PGO: not ready — ${failing.map((c) => c.title).join(', ')}. The report lists each fix.`);
+    return report;
+  }
+
+  private async clean(args: CommandArgs): Promise<string[] | undefined> {
+    const ws = this.workspace(args);
+    if (!ws?.project) return undefined;
+    const target = args.component && args.component !== 'all' ? `the "${args.component}" PGO data` : 'all PGO data';
+    if (!args.confirmed) {
+      const ok = await vscode.window.showWarningMessage(
+        `Delete ${target} (profiles, raw profiles, instrumented and optimized builds) in ${ws.project.artifactRoot}?`,
+        { modal: true, detail: 'Your own target/ builds are not touched.' },
+        'Delete',
+      );
+      if (ok !== 'Delete') return undefined;
+    }
+    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
+    const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? args.component : undefined);
+    this.d.log.info(`clean: removed ${removed.join(', ') || 'nothing'}`);
+    await this.d.registry.touch();
+    void vscode.window.showInformationMessage(removed.length > 0 ? `PGO: removed ${removed.length} folder(s) of PGO data.` : 'PGO: nothing to clean.');
+    return removed;
+  }
+
+  private async deleteProfile(args: CommandArgs): Promise<string[] | undefined> {
+    const ws = this.workspace(args);
+    if (!ws?.project) return undefined;
+    const component = await this.pickComponent(ws, args, false);
+    if (!component) return undefined;
+    if (!args.confirmed) {
+      const ok = await vscode.window.showWarningMessage(`Delete the "${component}" profile and its metadata?`, { modal: true }, 'Delete');
+      if (ok !== 'Delete') return undefined;
+    }
+    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
+    const removed = deleteProfile(ctx, component);
+    await this.d.registry.touch();
+    return removed;
+  }
+
+  private async revealProfile(args: CommandArgs): Promise<void> {
+    const ws = this.workspace(args);
+    const component = ws ? await this.pickComponent(ws, args, false) : undefined;
+    const file = ws && component ? ws.layout?.profdata(component) : undefined;
+    if (!file || !fs.existsSync(file)) {
+      void vscode.window.showInformationMessage('PGO: that component has no profile yet.');
+      return;
+    }
+    // revealFileInOS needs a desktop; in a browser or remote window, reveal it in the Explorer.
+    const desktop = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
+    await vscode.commands.executeCommand(desktop ? 'revealFileInOS' : 'revealInExplorer', vscode.Uri.file(file));
+  }
+
+  private async openConfig(args: CommandArgs): Promise<vscode.Uri | undefined> {
+    const ws = this.d.registry.pick(args.folder);
+    if (!ws) {
+      void vscode.window.showErrorMessage('PGO: no Cargo workspace is open.');
+      return undefined;
+    }
+    const file = path.join(ws.root, CONFIG_FILE_NAME);
+    if (!fs.existsSync(file)) {
+      const cargo = ws.project?.workspace ?? (await loadCargoWorkspace(ws.root));
+      fs.writeFileSync(file, starterConfig(cargo), { flag: 'wx' });
+      this.d.log.info(`created ${file}`);
+    }
+    const uri = vscode.Uri.file(file);
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  }
+
+  private async showHotFunctions(args: CommandArgs): Promise<RankedFunction[] | undefined> {
+    const ws = this.workspace(args);
+    if (!ws?.project) return undefined;
+    const withProfile = ws.componentStates().filter((s) => s.profdata);
+    if (withProfile.length === 0) {
+      const c = await vscode.window.showInformationMessage('PGO: no profile yet.', 'Build Pipeline');
+      if (c) await vscode.commands.executeCommand('pgo.buildPipeline', { folder: ws.root });
+      return undefined;
+    }
+    const component =
+      args.component ??
+      (withProfile.length === 1
+        ? withProfile[0]?.component.name
+        : (await vscode.window.showQuickPick(withProfile.map((s) => s.component.name), { title: 'PGO: hot functions of which profile?' })));
+    const state = withProfile.find((s) => s.component.name === component);
+    if (!state?.profdata) return undefined;
+    const profdata = state.profdata;
+    const { rows, total } = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' },
+      async () => {
+        const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
+        const llvm = await requireProfdata(ctx);
+        const data = await readProfile(llvm.path, profdata);
+        return { rows: hottestFunctions(data.functions, 50), total: data.summary.totalCount };
+      },
+    );
+    this.d.log.info(`hot functions of ${profdata}:\n${formatHotTable(rows, total)}`);
+    // Shown, not awaited: the command returns the rows (for callers and tests) while the list is open.
+    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { row: RankedFunction }>();
+    pick.title = `PGO: hottest functions of ${component}`;
+    pick.placeholder = 'Jump to a function (its location comes from rust-analyzer)';
+    pick.matchOnDescription = true;
+    pick.items = rows.map((r, i) => ({
+      label: r.display,
+      description: `${percent(total ? r.sum / total : 0)} · ${r.sum.toLocaleString('en-US')}`,
+      detail: `#${i + 1} · hottest block ${r.max.toLocaleString('en-US')}`,
+      row: r,
+    }));
+    pick.onDidAccept(() => {
+      const chosen = pick.selectedItems[0];
+      pick.hide();
+      if (chosen) void this.goToFunction(chosen.row);
+    });
+    pick.onDidHide(() => pick.dispose());
+    pick.show();
+    return rows;
+  }
+
+  /** Find a function's definition through the workspace symbol provider (rust-analyzer). */
+  private async goToFunction(row: RankedFunction): Promise<void> {
+    const plain = row.display.replace(/<[^<>]*>/g, '').replace(/<[^<>]*>/g, '');
+    const segments = plain.split('::').filter(Boolean);
+    const name = segments.at(-1) ?? plain;
+    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
+    const parent = segments.at(-2);
+    const match = symbols.find((s) => s.name === name && (!parent || s.containerName?.includes(parent))) ?? symbols.find((s) => s.name === name);
+    if (!match) {
+      void vscode.window.showInformationMessage(`PGO: no source location for ${row.display} (is rust-analyzer running?).`);
+      return;
+    }
+    await vscode.window.showTextDocument(match.location.uri, { selection: match.location.range });
+  }
+}

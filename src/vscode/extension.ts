@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { Commands } from './commands';
+import { ReportDocuments } from './doctor-report';
+import { PgoTaskProvider, TASK_TYPE } from './pgo-tasks';
+import { ProfilesTree } from './profiles-tree';
+import { StatusBar } from './status-bar';
+import { TaskRunner } from './task-runner';
+import { WorkspaceRegistry } from './workspace-registry';
+
+/**
+ * The thin VS Code layer over the engine in src/core. The manifest declares the extension
+ * unsupported in untrusted workspaces, so VS Code never activates it there: nothing here starts
+ * a process or reads pgo.yaml before the user trusts the folder.
+ */
+export interface PgoExtensionApi {
+  registry: WorkspaceRegistry;
+  tree: ProfilesTree;
+  cliPath: string;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<PgoExtensionApi> {
+  const log = vscode.window.createOutputChannel('Rust PGO', { log: true });
+  const cliPath = context.asAbsolutePath('dist/cli.js');
+  const registry = new WorkspaceRegistry(log);
+  const status = new StatusBar(registry);
+  const reports = new ReportDocuments();
+  const runner = new TaskRunner(cliPath, registry, status, log);
+  const tree = new ProfilesTree(registry);
+  context.subscriptions.push(
+    log,
+    registry,
+    status,
+    reports,
+    tree,
+    vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
+    vscode.window.createTreeView('pgo.profiles', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new PgoTaskProvider(cliPath, registry)),
+    ...new Commands({ registry, runner, reports, log }).register(),
+  );
+  await registry.setRunning(false);
+  await registry.reload();
+  log.info(`activated (VS Code ${vscode.version}, ${registry.workspaces.length} Cargo workspace(s))`);
+  return { registry, tree, cliPath };
+}
+
+export function deactivate(): void {
+  // Disposables are released through context.subscriptions.
+}

@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import type { PgoWorkspace } from './pgo-workspace';
+import type { WorkspaceRegistry } from './workspace-registry';
+import { readSettings, toCliFlags } from './settings';
+
+/**
+ * PGO phases as VS Code tasks. A task runs the bundled `pgo` CLI — the same engine as CI — in a
+ * task terminal, so cargo's output streams there, `$rustc` turns compiler errors into problems,
+ * and terminating the task cancels the phase (the CLI keeps the last good profile).
+ */
+export const TASK_TYPE = 'pgo';
+export type TaskPhase = 'pipeline' | 'instrument' | 'workload' | 'merge' | 'optimize' | 'clean';
+export const TASK_PHASES: readonly TaskPhase[] = ['pipeline', 'instrument', 'workload', 'merge', 'optimize', 'clean'];
+
+export interface PgoTaskDefinition extends vscode.TaskDefinition {
+  type: typeof TASK_TYPE;
+  phase: TaskPhase;
+  component?: string;
+  size?: number;
+  /** Which Cargo workspace, when a folder holds several (path). */
+  workspace?: string;
+}
+
+const TITLES: Record<TaskPhase, string> = {
+  pipeline: 'build pipeline',
+  instrument: 'instrument',
+  workload: 'run workload',
+  merge: 'merge profiles',
+  optimize: 'optimized build',
+  clean: 'clean',
+};
+
+export function taskName(def: PgoTaskDefinition): string {
+  return `${TITLES[def.phase]}${def.component ? ` ${def.component}` : ''}${def.size ? ` (size ${def.size})` : ''}`;
+}
+
+export function createPgoTask(cliPath: string, ws: PgoWorkspace, def: PgoTaskDefinition): vscode.Task {
+  const args = [cliPath, def.phase];
+  if (def.component) args.push(def.component);
+  args.push('--workspace', ws.root);
+  if (def.size !== undefined) args.push('--size', String(def.size));
+  args.push(...toCliFlags(readSettings(ws.folder.uri)), '--color');
+  // The extension host's own runtime runs the CLI: Node in a server, Electron-as-Node on desktop.
+  const execution = new vscode.ProcessExecution(process.execPath, args, {
+    cwd: ws.root,
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  });
+  const task = new vscode.Task(def, ws.folder, taskName(def), TASK_TYPE, execution, ['$rustc']);
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Shared, clear: true, showReuseMessage: false };
+  task.group = def.phase === 'clean' ? undefined : vscode.TaskGroup.Build;
+  task.detail = `pgo ${args.slice(1).join(' ')}`;
+  return task;
+}
+
+export class PgoTaskProvider implements vscode.TaskProvider {
+  constructor(
+    private readonly cliPath: string,
+    private readonly registry: WorkspaceRegistry,
+  ) {}
+
+  provideTasks(): vscode.Task[] {
+    const tasks: vscode.Task[] = [];
+    for (const ws of this.registry.workspaces) {
+      for (const c of ws.project?.components ?? []) {
+        for (const phase of TASK_PHASES.filter((p) => p !== 'clean')) {
+          tasks.push(createPgoTask(this.cliPath, ws, { type: TASK_TYPE, phase, component: c.name }));
+        }
+      }
+      if (ws.project) tasks.push(createPgoTask(this.cliPath, ws, { type: TASK_TYPE, phase: 'clean', component: 'all' }));
+    }
+    return tasks;
+  }
+
+  /** A `pgo` task from tasks.json: fill in the execution for its definition. */
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    const def = task.definition as PgoTaskDefinition;
+    if (def.type !== TASK_TYPE || !TASK_PHASES.includes(def.phase)) return undefined;
+    const folder = typeof task.scope === 'object' ? task.scope : undefined;
+    const ws =
+      (def.workspace ? this.registry.pick(def.workspace) : undefined) ??
+      this.registry.workspaces.find((w) => w.folder.uri.toString() === folder?.uri.toString()) ??
+      this.registry.pick();
+    if (!ws) return undefined;
+    const resolved = createPgoTask(this.cliPath, ws, def);
+    // Keep what the user wrote in tasks.json (label, problem matchers, presentation).
+    resolved.name = task.name || resolved.name;
+    if (task.problemMatchers.length > 0) resolved.problemMatchers = task.problemMatchers;
+    return resolved;
+  }
+}

@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes } from '../core/toolchain/disk-space';
+import { compactCount, percent } from '../core/report/format';
+import type { ComponentState, PgoWorkspace } from './pgo-workspace';
+import type { WorkspaceRegistry } from './workspace-registry';
+
+/** Sidebar: (workspaces →) components → binaries and the profile, with the profile's figures. */
+export type PgoNode =
+  | { kind: 'workspace'; ws: PgoWorkspace }
+  | { kind: 'error'; ws: PgoWorkspace; message: string; line?: number; col?: number; file?: string }
+  | { kind: 'component'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'binary'; ws: PgoWorkspace; state: ComponentState; name: string; optimized?: string }
+  | { kind: 'profile'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'no-profile'; ws: PgoWorkspace; state: ComponentState };
+
+export function age(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+/** The one-line figures a profile node shows. */
+export function profileDescription(state: ComponentState, now = Date.now()): string {
+  const m = state.meta;
+  if (!m) return 'no metadata';
+  const parts = [age(m.createdAt, now), formatBytes(m.sizeBytes), `${m.functions} fn`, `total ${compactCount(m.totalCount)}`];
+  if (m.applied) parts.push(`applied ${m.applied.applied}/${m.applied.instrumented}`);
+  return parts.join(' · ');
+}
+
+export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<PgoNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly registry: WorkspaceRegistry) {
+    this.sub = registry.onDidChange(() => this.emitter.fire(undefined));
+  }
+
+  getChildren(node?: PgoNode): PgoNode[] {
+    if (!node) {
+      const list = this.registry.workspaces;
+      // No profile anywhere yet: an empty tree shows the welcome view with its button.
+      const anyProfile = list.some((w) => w.componentStates().some((s) => s.profdata));
+      const anyError = list.some((w) => w.error);
+      if (!anyProfile && !anyError) return [];
+      return list.length === 1 && list[0] ? this.workspaceChildren(list[0]) : list.map((ws) => ({ kind: 'workspace', ws }));
+    }
+    switch (node.kind) {
+      case 'workspace':
+        return this.workspaceChildren(node.ws);
+      case 'component': {
+        const s = node.state;
+        const children: PgoNode[] = s.component.bins.map((b) => ({
+          kind: 'binary',
+          ws: node.ws,
+          state: s,
+          name: b.name,
+          // The last optimized build's binaries are recorded with the profile's figures.
+          optimized: s.meta?.applied?.optimizedBinaries.find((p) => path.basename(p) === b.name && fs.existsSync(p)),
+        }));
+        children.push(s.profdata ? { kind: 'profile', ws: node.ws, state: s } : { kind: 'no-profile', ws: node.ws, state: s });
+        return children;
+      }
+      default:
+        return [];
+    }
+  }
+
+  private workspaceChildren(ws: PgoWorkspace): PgoNode[] {
+    if (ws.error) {
+      if (ws.problems.length > 0) return ws.problems.map((p) => ({ kind: 'error', ws, message: p.message, line: p.line, col: p.col, file: p.file }));
+      return [{ kind: 'error', ws, message: ws.error }];
+    }
+    return ws.componentStates().map((state) => ({ kind: 'component', ws, state }));
+  }
+
+  getTreeItem(node: PgoNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'workspace': {
+        const item = new vscode.TreeItem(node.ws.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon('root-folder');
+        item.tooltip = node.ws.root;
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(node.line ? `pgo.yaml:${node.line}:${node.col}` : 'cannot load the workspace', vscode.TreeItemCollapsibleState.None);
+        item.description = node.message;
+        item.tooltip = node.message;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+        if (node.file) {
+          const pos = new vscode.Position(Math.max(0, (node.line ?? 1) - 1), Math.max(0, (node.col ?? 1) - 1));
+          item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.file(node.file), { selection: new vscode.Range(pos, pos) }] };
+        }
+        return item;
+      }
+      case 'component': {
+        const c = node.state.component;
+        const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `${node.ws.root}#${c.name}`;
+        item.description = c.description ?? c.packages.join(', ');
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.contextValue = node.state.profdata ? 'pgo.component.profiled' : 'pgo.component';
+        item.tooltip = new vscode.MarkdownString(
+          `**${c.name}**${c.description ? ` — ${c.description}` : ''}\n\npackages: ${c.packages.map((p) => `\`${p}\``).join(', ')}\n\nworkload: ${c.workloads.map((w) => `\`${w.command.join(' ')}\``).join('; ')}${c.usesDefaultWorkload ? ' (default)' : ''}`,
+        );
+        return item;
+      }
+      case 'binary': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.optimized ? 'rocket' : 'file-binary');
+        item.description = node.optimized ? 'PGO-optimized' : 'not optimized yet';
+        item.tooltip = node.optimized ?? `Run the pipeline to build a PGO-optimized ${node.name}.`;
+        item.contextValue = 'pgo.binary';
+        return item;
+      }
+      case 'profile': {
+        const s = node.state;
+        const m = s.meta;
+        const item = new vscode.TreeItem(path.basename(s.profdata ?? ''), vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.ws.root}#${s.component.name}#profile`;
+        item.description = profileDescription(s);
+        item.iconPath = new vscode.ThemeIcon('flame', new vscode.ThemeColor('pgo.profileIconForeground'));
+        item.contextValue = 'pgo.profile';
+        item.resourceUri = s.profdata ? vscode.Uri.file(s.profdata) : undefined;
+        item.command = { title: 'Show Hot Functions', command: 'pgo.showHotFunctions', arguments: [{ folder: node.ws.root, component: s.component.name }] };
+        const md = new vscode.MarkdownString(`**${s.component.name}** profile\n\n`);
+        if (m) {
+          md.appendMarkdown(
+            [
+              `| | |`,
+              `|---|---|`,
+              `| recorded | ${new Date(m.createdAt).toLocaleString()} (${age(m.createdAt)}) |`,
+              `| size | ${formatBytes(m.sizeBytes)} |`,
+              `| functions | ${m.functions} |`,
+              `| total count | ${m.totalCount.toLocaleString('en-US')} |`,
+              `| workload | ${m.workload.commands.map((c) => c.name).join(', ')}${m.workload.size !== undefined ? ` (size ${m.workload.size})` : ''} |`,
+              `| toolchain | ${m.toolchain.rustc}, LLVM ${m.toolchain.llvm} |`,
+              `| llvm-profdata | ${m.llvmProfdata.version} |`,
+              `| git | ${m.git.commit ? `${m.git.commit.slice(0, 10)}${m.git.dirty ? ' (dirty)' : ''}` : '—'} |`,
+              m.applied
+                ? `| applied | ${m.applied.applied} of ${m.applied.instrumented} instrumented functions; ${percent(m.applied.usableShare)} of the counts usable |`
+                : '| applied | not measured yet (run the optimized build) |',
+            ].join('\n'),
+          );
+        }
+        item.tooltip = md;
+        return item;
+      }
+      case 'no-profile': {
+        const item = new vscode.TreeItem('no profile yet', vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('circle-slash');
+        item.description = 'run the pipeline';
+        item.command = { title: 'Build Pipeline', command: 'pgo.buildPipeline', arguments: [{ folder: node.ws.root, component: node.state.component.name }] };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}

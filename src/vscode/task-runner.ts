@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { ExitCode } from '../core/errors';
+import type { LastRun } from '../core/pipeline/last-run';
+import { createPgoTask, TASK_TYPE, type PgoTaskDefinition } from './pgo-tasks';
+import type { PgoWorkspace } from './pgo-workspace';
+import type { StatusBar } from './status-bar';
+import type { WorkspaceRegistry } from './workspace-registry';
+
+export interface TaskOutcome {
+  exitCode: number | undefined;
+  /** What the CLI recorded: which phase, and its error and fix. */
+  lastRun?: LastRun;
+}
+
+const MEANING: Partial<Record<number, string>> = {
+  [ExitCode.PhaseFailed]: 'a phase failed',
+  [ExitCode.Usage]: 'bad configuration',
+  [ExitCode.Prerequisites]: 'prerequisites missing',
+  [ExitCode.ProfileNotApplied]: 'the profile was not applied',
+  [ExitCode.Locked]: 'another PGO run is active',
+  [ExitCode.Cancelled]: 'cancelled',
+};
+
+/**
+ * Runs a `pgo` task and waits for its process to end, updating the status bar and the `pgo.running`
+ * context key; on failure, a notification names the phase and offers the output and the doctor.
+ */
+export class TaskRunner {
+  constructor(
+    private readonly cliPath: string,
+    private readonly registry: WorkspaceRegistry,
+    private readonly status: StatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async run(ws: PgoWorkspace, def: PgoTaskDefinition, opts: { notify?: boolean } = {}): Promise<TaskOutcome> {
+    if (this.registry.running) {
+      void vscode.window.showWarningMessage('A PGO task is already running: wait for it, or terminate it in its terminal.');
+      return { exitCode: ExitCode.Locked };
+    }
+    const task = createPgoTask(this.cliPath, ws, def);
+    this.log.info(`task: ${task.detail ?? task.name}`);
+    await this.registry.setRunning(true);
+    this.status.running(ws, def);
+    try {
+      const execution = await vscode.tasks.executeTask(task);
+      const exitCode = await new Promise<number | undefined>((resolve) => {
+        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution === execution || (e.execution.task.definition.type === TASK_TYPE && e.execution.task.name === task.name)) {
+            sub.dispose();
+            resolve(e.exitCode);
+          }
+        });
+      });
+      const lastRun = ws.lastRun();
+      const outcome: TaskOutcome = { exitCode, lastRun };
+      this.log.info(`task ended with exit code ${exitCode}: ${task.name}`);
+      this.status.finished(ws, def, outcome);
+      if (exitCode !== 0 && opts.notify !== false) void this.notifyFailure(def, outcome);
+      return outcome;
+    } finally {
+      await this.registry.setRunning(false);
+      await this.registry.touch();
+    }
+  }
+
+  private async notifyFailure(def: PgoTaskDefinition, o: TaskOutcome): Promise<void> {
+    if (o.exitCode === ExitCode.Cancelled) {
+      void vscode.window.showInformationMessage('PGO: cancelled; the last good profile was kept.');
+      return;
+    }
+    const phase = o.lastRun?.state === 'failed' ? o.lastRun.phase : undefined;
+    const what = phase ? `the ${phase} phase failed` : `"${def.phase}" failed`;
+    const why = o.lastRun?.state === 'failed' && o.lastRun.message ? o.lastRun.message.split('\n')[0] : MEANING[o.exitCode ?? -1] ?? `exit code ${o.exitCode}`;
+    const fix = o.lastRun?.state === 'failed' && o.lastRun.fix ? ` Fix: ${o.lastRun.fix}` : '';
+    const choice = await vscode.window.showErrorMessage(`PGO: ${what}${o.lastRun?.component ? ` for ${o.lastRun.component}` : ''}: ${why}.${fix}`, 'Show Output', 'Check Prerequisites');
+    if (choice === 'Show Output') await vscode.commands.executeCommand('workbench.action.terminal.focus');
+    if (choice === 'Check Prerequisites') await vscode.commands.executeCommand('pgo.checkPrerequisites');
+  }
+}

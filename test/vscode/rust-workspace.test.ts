@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PgoExtensionApi } from '../../src/vscode/extension';
+import type { PgoNode } from '../../src/vscode/profiles-tree';
+import type { TaskOutcome } from '../../src/vscode/task-runner';
+
+const EXTENSION_ID = 'rust-pgo.rust-pgo';
+
+function folder(): string {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a folder is open');
+  return f.uri.fsPath;
+}
+
+async function api(): Promise<PgoExtensionApi> {
+  const ext = vscode.extensions.getExtension<PgoExtensionApi>(EXTENSION_ID);
+  assert.ok(ext);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vscode.TreeItem }[]> {
+  const out: { node: PgoNode; item: vscode.TreeItem }[] = [];
+  const walk = async (node?: PgoNode): Promise<void> => {
+    for (const child of await a.tree.getChildren(node)) {
+      out.push({ node: child, item: a.tree.getTreeItem(child) });
+      await walk(child);
+    }
+  };
+  await walk();
+  return out;
+}
+
+/** The extension on a copy of examples/midi-studio, in a real VS Code extension host. */
+describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
+  this.timeout(15 * 60_000);
+
+  it('activates in the example workspace and finds its components', async () => {
+    const ext = vscode.extensions.getExtension<PgoExtensionApi>(EXTENSION_ID);
+    assert.ok(ext);
+    // workspaceContains:Cargo.toml activates it on startup; wait for that rather than forcing it.
+    for (let i = 0; i < 60 && !ext.isActive; i++) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ext.isActive, true, 'activated by workspaceContains:Cargo.toml');
+    const a = await api();
+    const ws = a.registry.workspaces[0];
+    assert.equal(ws?.root, folder());
+    assert.deepEqual(ws?.project?.components.map((c) => c.name), ['pipeline', 'daw']);
+  });
+
+  it('registers every contributed command', async () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string; category: string }[] } };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of manifest.contributes.commands) {
+      assert.equal(c.category, 'PGO');
+      assert.ok(registered.has(c.command), `${c.command} is registered`);
+    }
+    assert.ok(manifest.contributes.commands.some((c) => c.command === 'pgo.buildPipeline'));
+  });
+
+  it('provides pgo tasks for every phase of every component', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'pgo' });
+    const names = tasks.map((t) => t.name);
+    for (const c of ['pipeline', 'daw']) {
+      for (const p of ['build pipeline', 'instrument', 'run workload', 'merge profiles', 'optimized build']) {
+        assert.ok(names.includes(`${p} ${c}`), `task "${p} ${c}" in ${names.join(', ')}`);
+      }
+    }
+    const t = tasks.find((x) => x.name === 'build pipeline pipeline');
+    assert.deepEqual(t?.problemMatchers, ['$rustc']);
+    assert.ok(t?.execution instanceof vscode.ProcessExecution);
+  });
+
+  it('shows the welcome view (no profile yet) before the first run', async () => {
+    const a = await api();
+    assert.deepEqual(await a.tree.getChildren(), []);
+  });
+
+  it('Build Pipeline (with arguments) produces the profile and the optimized binary, shown in the tree', async () => {
+    const a = await api();
+    const outcome = (await vscode.commands.executeCommand('pgo.buildPipeline', { component: 'pipeline', size: 300 })) as TaskOutcome;
+    assert.equal(outcome?.exitCode, 0, `task exit code; last run: ${JSON.stringify(outcome?.lastRun)}`);
+    const profdata = path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata');
+    assert.ok(fs.existsSync(profdata), 'the profile exists');
+    const meta = JSON.parse(fs.readFileSync(`${profdata}.json`, 'utf8')) as { applied: { optimizedBinaries: string[]; applied: number; instrumented: number } };
+    assert.ok(meta.applied.optimizedBinaries.every((b) => fs.existsSync(b)), 'the optimized binary exists');
+    await a.registry.touch();
+    const nodes = await allNodes(a);
+    const profile = nodes.find((n) => n.node.kind === 'profile');
+    assert.ok(profile, `a profile node among: ${nodes.map((n) => n.item.label).join(', ')}`);
+    assert.equal(profile.item.label, 'pipeline.profdata');
+    assert.match(String(profile.item.description), /^just now · [\d.]+ KB · \d+ fn · total [\d.]+[kMG]? · applied \d+\/\d+$/);
+    assert.match(String(profile.item.description), new RegExp(`applied ${meta.applied.applied}/${meta.applied.instrumented}`));
+    const bin = nodes.find((n) => n.node.kind === 'binary' && n.item.label === 'midi-import');
+    assert.equal(bin?.item.description, 'PGO-optimized');
+  });
+
+  it('Show Hot Functions lists the parser\'s functions, demangled', async () => {
+    const rows = (await vscode.commands.executeCommand('pgo.showHotFunctions', { component: 'pipeline' })) as { display: string; sum: number }[];
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.ok(rows.length >= 10);
+    assert.ok(rows.some((r) => r.display.startsWith('pipeline::')), rows.map((r) => r.display).join('\n'));
+    assert.ok(rows.every((r) => !/17h[0-9a-f]{16}E/.test(r.display)));
+  });
+
+  it('Check Prerequisites reports every check, with the matched llvm-profdata', async () => {
+    const report = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { ok: boolean; checks: { id: string; status: string }[] };
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'disk', 'workspace']);
+  });
+
+  it('a failing phase is reported with its phase name and keeps the profile', async () => {
+    const profdata = path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata');
+    const before = fs.readFileSync(profdata);
+    const cfg = vscode.workspace.getConfiguration('pgo', vscode.Uri.file(folder()));
+    await cfg.update('llvmProfdataPath', '/nonexistent/llvm-profdata', vscode.ConfigurationTarget.Workspace);
+    try {
+      const outcome = (await vscode.commands.executeCommand('pgo.mergeProfiles', { component: 'pipeline' })) as TaskOutcome;
+      assert.equal(outcome.exitCode, 3);
+      assert.equal(outcome.lastRun?.state, 'failed');
+      assert.match(outcome.lastRun?.message ?? '', /the configured llvm-profdata cannot be used: \/nonexistent\/llvm-profdata .*does not exist/);
+      assert.ok(fs.readFileSync(profdata).equals(before), 'the last good profile is unchanged');
+    } finally {
+      await cfg.update('llvmProfdataPath', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('Open pgo.yaml opens the file, and creates a commented starter when there is none', async () => {
+    const file = path.join(folder(), 'pgo.yaml');
+    const saved = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file);
+    try {
+      const uri = (await vscode.commands.executeCommand('pgo.openConfig', {})) as vscode.Uri;
+      assert.equal(uri.fsPath, file);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /^# pgo\.yaml — Rust PGO configuration/);
+      assert.match(text, /command: \["\{bin:midi-import\}", "--help"\]/);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.writeFileSync(file, saved);
+    }
+  });
+
+  it('Clean removes only the PGO artifacts', async () => {
+    const a = await api();
+    const canary = path.join(folder(), 'target', 'release', 'canary.txt');
+    fs.mkdirSync(path.dirname(canary), { recursive: true });
+    fs.writeFileSync(canary, 'keep me');
+    const removed = (await vscode.commands.executeCommand('pgo.clean', { confirmed: true })) as string[];
+    assert.ok(removed.length > 0);
+    assert.equal(fs.existsSync(path.join(folder(), 'target', 'pgo')), false);
+    assert.equal(fs.readFileSync(canary, 'utf8'), 'keep me');
+    assert.ok(fs.existsSync(path.join(folder(), 'pgo.yaml')));
+    assert.ok(fs.existsSync(path.join(folder(), 'pipeline', 'src', 'lib.rs')));
+    await a.registry.touch();
+    assert.deepEqual(await a.tree.getChildren(), [], 'back to the welcome view');
+  });
+});
