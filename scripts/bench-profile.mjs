@@ -1,0 +1,236 @@
+// npm run bench:profile — a benchmark, not a test. How fast, and in how much memory, the engine
+// reads a large profile (src/core/profile: readProfile + ShowOutputParser), next to what
+// llvm-profdata itself takes to print it.
+//  1. Writes a synthetic IR text profile (the format `llvm-profdata merge --text` prints) of
+//     100,000 functions with Rust legacy-mangled names (some `<cgu>;`-prefixed, like local
+//     functions) and 1–64 counters each, and merges it to a binary .profdata with llvm-profdata.
+//  2. Measures, interleaved, each in its own process: llvm-profdata `show --all-functions --counts`
+//     to /dev/null; readProfile() (that same show plus our parser, as the engine runs it); and the
+//     parser alone, streaming the pre-captured show text from disk with readline. Peak memory is
+//     the child node process's maxRSS minus a baseline node process that only loads the code.
+// Needs `node scripts/build.mjs` only for dist/cli.js (to find the matching llvm-profdata).
+// Options: --functions N (default 100000), --runs N (default 3), --llvm-profdata PATH,
+//          --keep (keep the temp dir), --strict (exit 1 when a target is missed).
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = dirname(dirname(fileURLToPath(import.meta.url)));
+const argValue = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const FUNCTIONS = Number(argValue('--functions') ?? 100_000);
+const RUNS = Number(argValue('--runs') ?? 3);
+const KEEP = process.argv.includes('--keep');
+const STRICT = process.argv.includes('--strict');
+const TARGET_PARSE_RATIO = 0.5; // parse only ≤ 0.5× llvm-profdata's own print time
+const TARGET_READ_RATIO = 1 + TARGET_PARSE_RATIO; // readProfile = print + parse, overlapped
+const TARGET_RSS_MB = 150;
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr ?? ''}`);
+  return r.stdout;
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function findLlvmProfdata() {
+  const given = argValue('--llvm-profdata');
+  if (given) return given;
+  const cli = join(repo, 'dist', 'cli.js');
+  if (existsSync(cli)) {
+    const r = spawnSync(process.execPath, [cli, 'doctor', '--json', '--workspace', join(repo, 'examples', 'midi-studio')], { encoding: 'utf8' });
+    try {
+      const chosen = JSON.parse(r.stdout).profdata?.chosen?.path;
+      if (chosen) return chosen;
+    } catch {
+      /* fall through */
+    }
+  }
+  for (const p of ['/usr/lib/llvm-22/bin/llvm-profdata', '/usr/bin/llvm-profdata-22']) if (existsSync(p)) return p;
+  throw new Error('no llvm-profdata matching rustc: run `node scripts/ensure-toolchain.mjs` or pass --llvm-profdata PATH');
+}
+
+// ---- 1. The synthetic profile --------------------------------------------------------------
+
+/** mulberry32: a small seeded PRNG, so every run benchmarks the same profile. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = prng(0x5eed);
+const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+const hex = (digits) => {
+  let s = '';
+  for (let i = 0; i < digits; i++) s += '0123456789abcdef'[Math.floor(rand() * 16)];
+  return s;
+};
+
+const CRATES = ['pipeline', 'daw', 'midi_core', 'serde_json', 'regex_automata', 'hashbrown', 'tokio', 'rayon_core', 'smallvec', 'memchr', 'aho_corasick', 'bytes', 'core', 'alloc', 'std'];
+const MODS = ['raw', 'vec', 'iter', 'parse', 'de', 'ser', 'sync', 'runtime', 'task', 'map', 'slice', 'sort', 'fmt', 'io', 'analysis', 'smf', 'render', 'mixer', 'engine', 'util'];
+const TYPES = ['Parser', 'Vec', 'HashMap', 'Deserializer', 'Track', 'Event', 'Buffer', 'Reader', 'Writer', 'State', 'Scheduler', 'Mixer', 'Voice', 'Node', 'Builder'];
+const FNS = ['new', 'parse', 'next', 'drop', 'from_iter', 'push', 'insert', 'get', 'with_capacity', 'poll', 'run', 'render', 'deserialize_any', 'visit_seq', 'fmt', 'clone', 'eq', 'hash', 'process', 'read_exact'];
+const TRAITS = ['core..ops..drop..Drop', 'core..iter..traits..iterator..Iterator', 'core..fmt..Debug', 'core..clone..Clone', 'serde..de..Deserializer'];
+const CRATE_DISAMBIGUATOR = Object.fromEntries(CRATES.map((c) => [c, hex(16)]));
+
+/** A Rust legacy (`_ZN…17h<hash>E`) symbol, in one of the shapes rustc emits most. */
+function mangledName() {
+  const crate = pick(CRATES);
+  let segments;
+  const shape = rand();
+  if (shape < 0.5) {
+    segments = [crate, pick(MODS), ...(rand() < 0.6 ? [pick(TYPES)] : []), pick(FNS)];
+  } else if (shape < 0.8) {
+    // <crate::mod::Type<T> as some::Trait>::method
+    segments = [`_$LT$${crate}..${pick(MODS)}..${pick(TYPES)}$LT$T$GT$$u20$as$u20$${pick(TRAITS)}$GT$`, pick(FNS)];
+  } else {
+    // core::ptr::drop_in_place<crate::mod::Type>
+    segments = ['core', 'ptr', `drop_in_place$LT$${crate}..${pick(MODS)}..${pick(TYPES)}$GT$`];
+  }
+  const mangled = `_ZN${segments.map((s) => `${s.length}${s}`).join('')}17h${hex(16)}E`;
+  // Local (internal-linkage) functions carry their codegen unit, as in real rustc profiles.
+  return rand() < 0.3 ? `${crate}.${CRATE_DISAMBIGUATOR[crate]}-cgu.${Math.floor(rand() * 16)};${mangled}` : mangled;
+}
+
+/** A counter value: many blocks never run, the rest spread over nine orders of magnitude. */
+const counterValue = () => (rand() < 0.4 ? 0 : Math.floor(10 ** (rand() * 9)));
+
+function writeTextProfile(file) {
+  const fd = openSync(file, 'w');
+  let counters = 0;
+  let chunk = '# IR level Instrumentation Flag\n:ir\n';
+  for (let i = 0; i < FUNCTIONS; i++) {
+    // IR function hashes stay below bit 60: LLVM reads that bit as the context-sensitive flag.
+    const hash = (BigInt(Math.floor(rand() * 2 ** 28)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
+    const n = 1 + Math.floor(rand() * 64);
+    counters += n;
+    chunk += `${mangledName()}\n# Func Hash:\n${hash}\n# Num Counters:\n${n}\n# Counter Values:\n`;
+    for (let c = 0; c < n; c++) chunk += `${counterValue()}\n`;
+    chunk += '\n';
+    if (chunk.length > 1 << 20) {
+      writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  writeSync(fd, chunk);
+  closeSync(fd);
+  return counters;
+}
+
+// ---- 2. Measurements -----------------------------------------------------------------------
+
+function timeShowToDevNull(llvmProfdata, profdata) {
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(llvmProfdata, ['show', '--all-functions', '--counts', profdata], { stdio: ['ignore', devNull, 'pipe'] });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 0) throw new Error(`llvm-profdata show failed: ${r.stderr}`);
+    return ms;
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+function runEntry(bundle, args) {
+  const out = sh(process.execPath, [bundle, ...args]);
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+async function main() {
+  const llvmProfdata = findLlvmProfdata();
+  const dir = mkdtempSync(join(tmpdir(), 'pgo-bench-profile-'));
+  try {
+    const bundle = join(dir, 'bench-profile-entry.js');
+    await esbuild.build({
+      entryPoints: [join(repo, 'scripts', 'bench-profile-entry.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
+
+    const text = join(dir, 'synthetic.proftext');
+    const profdata = join(dir, 'synthetic.profdata');
+    const showText = join(dir, 'show.txt');
+    const counters = writeTextProfile(text);
+    sh(llvmProfdata, ['merge', '-o', profdata, text]);
+    const showFd = openSync(showText, 'w');
+    const r = spawnSync(llvmProfdata, ['show', '--all-functions', '--counts', profdata], { stdio: ['ignore', showFd, 'pipe'] });
+    closeSync(showFd);
+    if (r.status !== 0) throw new Error(`llvm-profdata show failed: ${r.stderr}`);
+    const version = /LLVM version ([\d.]+)/.exec(sh(llvmProfdata, ['--version']))?.[1] ?? '?';
+    const mb = (bytes) => `${(bytes / (1 << 20)).toFixed(1)} MB`;
+    console.log(`bench:profile — ${FUNCTIONS.toLocaleString('en-US')} functions, ${counters.toLocaleString('en-US')} counters`);
+    console.log(`llvm-profdata ${llvmProfdata} (LLVM ${version}); node ${process.version}`);
+    console.log(`text profile ${mb(statSync(text).size)}, .profdata ${mb(statSync(profdata).size)}, show output ${mb(statSync(showText).size)}; median of ${RUNS}\n`);
+
+    const baseline = [];
+    const print = [];
+    const read = [];
+    const parse = [];
+    const readKeep = [];
+    for (let i = 0; i < RUNS; i++) {
+      baseline.push(runEntry(bundle, ['baseline']));
+      print.push(timeShowToDevNull(llvmProfdata, profdata));
+      read.push(runEntry(bundle, ['read', llvmProfdata, profdata]));
+      parse.push(runEntry(bundle, ['parse', showText]));
+      readKeep.push(runEntry(bundle, ['read-keep', llvmProfdata, profdata]));
+    }
+    for (const m of [...read, ...parse, ...readKeep]) {
+      if (m.functions !== FUNCTIONS) throw new Error(`${m.mode} read ${m.functions} functions, expected ${FUNCTIONS}`);
+    }
+
+    const baseKb = median(baseline.map((m) => m.maxRssKb));
+    const printMs = median(print);
+    const readMs = median(read.map((m) => m.ms));
+    const parseMs = median(parse.map((m) => m.ms));
+    const rssMb = (ms) => (median(ms.map((m) => m.maxRssKb)) - baseKb) / 1024;
+    const readRss = rssMb(read);
+    const parseRss = rssMb(parse);
+    const keepRss = rssMb(readKeep);
+    const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
+    const rows = [
+      ['llvm-profdata show → /dev/null (print)', secs(printMs), 'reference', ''],
+      ['readProfile (show + parse, streamed)', secs(readMs), `≤ ${secs(printMs * TARGET_READ_RATIO)}`, readMs <= printMs * TARGET_READ_RATIO],
+      ['  readProfile / print', `${(readMs / printMs).toFixed(2)}×`, `≤ ${TARGET_READ_RATIO.toFixed(2)}×`, readMs / printMs <= TARGET_READ_RATIO],
+      ['parse only (show text from disk)', secs(parseMs), `≤ ${secs(printMs * TARGET_PARSE_RATIO)}`, parseMs <= printMs * TARGET_PARSE_RATIO],
+      ['  parse / print', `${(parseMs / printMs).toFixed(2)}×`, `≤ ${TARGET_PARSE_RATIO.toFixed(2)}×`, parseMs / printMs <= TARGET_PARSE_RATIO],
+      ['peak RSS readProfile − baseline', `${readRss.toFixed(1)} MB`, `< ${TARGET_RSS_MB} MB`, readRss < TARGET_RSS_MB],
+      ['peak RSS parse only − baseline', `${parseRss.toFixed(1)} MB`, `< ${TARGET_RSS_MB} MB`, parseRss < TARGET_RSS_MB],
+      ['peak RSS readProfile keepBlockCounts', `${keepRss.toFixed(1)} MB`, 'info', ''],
+      ['  (baseline node RSS)', `${(baseKb / 1024).toFixed(1)} MB`, 'info', ''],
+    ];
+    const w = [0, 1, 2].map((c) => Math.max(...rows.map((row) => String(row[c]).length), ['figure', 'value', 'target'][c].length));
+    const line = (cells) => cells.map((cell, c) => (c < 3 ? String(cell).padEnd(w[c]) : cell)).join('  ');
+    console.log(line(['figure', 'value', 'target', 'met']));
+    console.log(line(w.map((n) => '─'.repeat(n)).concat('───')));
+    for (const [name, value, target, met] of rows) console.log(line([name, value, target, met === '' ? '' : met ? 'yes' : 'NO']));
+    const runsOf = (label, xs) => `${label}: ${xs.map((ms) => secs(ms)).join(', ')}`;
+    console.log(`\nruns — ${runsOf('print', print)}; ${runsOf('readProfile', read.map((m) => m.ms))}; ${runsOf('parse', parse.map((m) => m.ms))}`);
+    const missed = rows.filter((row) => row[3] === false).length;
+    console.log(missed ? `${missed} target(s) missed` : 'all targets met');
+    if (missed && STRICT) process.exitCode = 1;
+  } finally {
+    if (KEEP) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
