@@ -73,13 +73,20 @@ async function main(argv: string[]): Promise<number> {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupts++;
-    process.stderr.write(`\n${sig}: stopping; the last good profile is kept\n`);
+    // Stop the children first: the terminal that sent the signal may already be gone.
     controller.abort();
     if (interrupts > 1) {
       killAllChildren('SIGKILL');
       process.exit(ExitCode.Cancelled);
     }
+    try {
+      process.stderr.write(`\n${sig}: stopping; the last good profile is kept\n`);
+    } catch {
+      /* no terminal left to tell */
+    }
   };
+  // A closed task terminal turns writes into EIO/EPIPE errors: never let that crash a cleanup.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal); // a closed task terminal
@@ -105,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
   run.artifactRoot = ctx.project.artifactRoot;
   const record = (ok: boolean, exitCode: number, e?: unknown): void =>
     writeLastRun(ctx.project.artifactRoot, {
-      state: ok ? 'ok' : 'failed',
+      state: ok ? 'ok' : exitCode === ExitCode.Cancelled ? 'cancelled' : 'failed',
       command,
       component: run.current?.component ?? args.component,
       phase: run.current?.phase,

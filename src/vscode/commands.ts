@@ -19,6 +19,9 @@ import { readSettings, toOverrides } from './settings';
 import type { TaskOutcome, TaskRunner } from './task-runner';
 import type { WorkspaceRegistry } from './workspace-registry';
 import type { PgoNode } from './profiles-tree';
+import { functionDetailMarkdown } from './function-detail';
+import type { HeatIndex } from './heat-index';
+import type { HotPathAnnotations } from './hot-path-annotations';
 
 /**
  * Every command takes an optional argument object, so tests and keybindings can run it without
@@ -38,6 +41,15 @@ export interface CommandDeps {
   runner: TaskRunner;
   reports: ReportDocuments;
   log: vscode.LogOutputChannel;
+  heat: HeatIndex;
+  annotations: HotPathAnnotations;
+}
+
+/** Arguments of the function-level commands (from a CodeLens or a sidebar item). */
+export interface FunctionArgs {
+  file: string;
+  line: number;
+  display?: string;
 }
 
 function argsOf(arg: unknown): CommandArgs {
@@ -69,6 +81,10 @@ export class Commands {
       'pgo.revealProfile': (a) => this.revealProfile(argsOf(a)),
       'pgo.deleteProfile': (a) => this.deleteProfile(argsOf(a)),
       'pgo.showOutput': async () => this.d.log.show(),
+      'pgo.toggleDecorations': () => this.d.annotations.setVisible(!this.d.annotations.annotationsVisible),
+      'pgo.clearAnnotations': () => this.d.annotations.setVisible(false),
+      'pgo.showFunctionDetail': (a) => this.showFunctionDetail(a as FunctionArgs),
+      'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
     };
     return Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
@@ -294,8 +310,35 @@ export class Commands {
     return rows;
   }
 
-  /** Find a function's definition through the workspace symbol provider (rust-analyzer). */
+  private async showFunctionDetail(args: FunctionArgs | undefined): Promise<string | undefined> {
+    if (!args?.file) return undefined;
+    for (const entry of this.d.heat.forFile(args.file)) {
+      const heat = entry.heats.find((h) => h.line === args.line);
+      if (!heat) continue;
+      const md = functionDetailMarkdown(heat, entry.component);
+      await this.d.reports.show(`PGO ${heat.display.replace(/[^\w:]+/g, '_').slice(0, 80)}`, md);
+      return md;
+    }
+    void vscode.window.showInformationMessage('PGO: no profile data for that function any more (the profile changed).');
+    return undefined;
+  }
+
+  /** Open a function's `fn` line from the source index (a sidebar hot-function item). */
+  private async goToLocation(args: FunctionArgs | undefined): Promise<void> {
+    if (!args?.file) return;
+    const pos = new vscode.Position(Math.max(0, args.line - 1), 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(args.file), { selection: new vscode.Range(pos, pos) });
+  }
+
+  /** Find a function's definition: the source index, else the workspace symbol provider (rust-analyzer). */
   private async goToFunction(row: RankedFunction): Promise<void> {
+    // The profile's own source index knows the exact `fn` line; symbols are the fallback.
+    for (const { index } of this.d.heat.indexes) {
+      for (const [file, heats] of Object.entries(index.files)) {
+        const h = heats.find((x) => x.records.includes(row.name));
+        if (h) return this.goToLocation({ file, line: h.line });
+      }
+    }
     const plain = row.display.replace(/<[^<>]*>/g, '').replace(/<[^<>]*>/g, '');
     const segments = plain.split('::').filter(Boolean);
     const name = segments.at(-1) ?? plain;

@@ -6,6 +6,8 @@ import { ProfilesTree } from './profiles-tree';
 import { StatusBar } from './status-bar';
 import { TaskRunner } from './task-runner';
 import { WorkspaceRegistry } from './workspace-registry';
+import { HeatIndex } from './heat-index';
+import { HotPathAnnotations } from './hot-path-annotations';
 
 /**
  * The thin VS Code layer over the engine in src/core. The manifest declares the extension
@@ -15,6 +17,8 @@ import { WorkspaceRegistry } from './workspace-registry';
 export interface PgoExtensionApi {
   registry: WorkspaceRegistry;
   tree: ProfilesTree;
+  heat: HeatIndex;
+  annotations: HotPathAnnotations;
   cliPath: string;
 }
 
@@ -25,22 +29,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgoExt
   const status = new StatusBar(registry);
   const reports = new ReportDocuments();
   const runner = new TaskRunner(cliPath, registry, status, log);
-  const tree = new ProfilesTree(registry);
+  const heat = new HeatIndex(registry);
+  const annotations = new HotPathAnnotations(heat);
+  const tree = new ProfilesTree(registry, heat);
   context.subscriptions.push(
     log,
     registry,
     status,
     reports,
+    heat,
+    annotations,
     tree,
+    vscode.languages.registerCodeLensProvider({ language: 'rust', scheme: 'file' }, annotations),
     vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
     vscode.window.createTreeView('pgo.profiles', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new PgoTaskProvider(cliPath, registry)),
-    ...new Commands({ registry, runner, reports, log }).register(),
+    ...new Commands({ registry, runner, reports, log, heat, annotations }).register(),
   );
   await registry.setRunning(false);
   await registry.reload();
   log.info(`activated (VS Code ${vscode.version}, ${registry.workspaces.length} Cargo workspace(s))`);
-  return { registry, tree, cliPath };
+  return { registry, tree, heat, annotations, cliPath };
 }
 
 export function deactivate(): void {

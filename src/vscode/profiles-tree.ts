@@ -5,6 +5,8 @@ import { formatBytes } from '../core/toolchain/disk-space';
 import { compactCount, percent } from '../core/report/format';
 import type { ComponentState, PgoWorkspace } from './pgo-workspace';
 import type { WorkspaceRegistry } from './workspace-registry';
+import type { HeatIndex } from './heat-index';
+import type { FunctionHeat } from '../core/profile/source-index';
 
 /** Sidebar: (workspaces →) components → binaries and the profile, with the profile's figures. */
 export type PgoNode =
@@ -13,6 +15,7 @@ export type PgoNode =
   | { kind: 'component'; ws: PgoWorkspace; state: ComponentState }
   | { kind: 'binary'; ws: PgoWorkspace; state: ComponentState; name: string; optimized?: string }
   | { kind: 'profile'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'hot-function'; ws: PgoWorkspace; rank: number; file: string; heat: FunctionHeat }
   | { kind: 'no-profile'; ws: PgoWorkspace; state: ComponentState };
 
 export function age(iso: string, now = Date.now()): string {
@@ -37,8 +40,14 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly registry: WorkspaceRegistry) {
+  private readonly heatSub: vscode.Disposable;
+
+  constructor(
+    private readonly registry: WorkspaceRegistry,
+    private readonly heat: HeatIndex,
+  ) {
     this.sub = registry.onDidChange(() => this.emitter.fire(undefined));
+    this.heatSub = heat.onDidChange(() => this.emitter.fire(undefined));
   }
 
   getChildren(node?: PgoNode): PgoNode[] {
@@ -65,6 +74,16 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         }));
         children.push(s.profdata ? { kind: 'profile', ws: node.ws, state: s } : { kind: 'no-profile', ws: node.ws, state: s });
         return children;
+      }
+      case 'profile': {
+        const n = vscode.workspace.getConfiguration('pgo', node.ws.folder.uri).get<number>('sidebar.hotFunctions', 10);
+        const index = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name)?.index;
+        if (!index || n <= 0) return [];
+        return Object.entries(index.files)
+          .flatMap(([file, heats]) => heats.map((heat) => ({ file, heat })))
+          .sort((a, b) => b.heat.sum - a.heat.sum)
+          .slice(0, n)
+          .map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
       }
       default:
         return [];
@@ -121,7 +140,8 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
       case 'profile': {
         const s = node.state;
         const m = s.meta;
-        const item = new vscode.TreeItem(path.basename(s.profdata ?? ''), vscode.TreeItemCollapsibleState.None);
+        const hasIndex = this.heat.indexes.some((i) => i.root === node.ws.root && i.component === s.component.name);
+        const item = new vscode.TreeItem(path.basename(s.profdata ?? ''), hasIndex ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `${node.ws.root}#${s.component.name}#profile`;
         item.description = profileDescription(s);
         item.iconPath = new vscode.ThemeIcon('flame', new vscode.ThemeColor('pgo.profileIconForeground'));
@@ -151,6 +171,16 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         item.tooltip = md;
         return item;
       }
+      case 'hot-function': {
+        const h = node.heat;
+        const item = new vscode.TreeItem(h.display, vscode.TreeItemCollapsibleState.None);
+        item.description = `${percent(h.share)} · ${path.basename(node.file)}:${h.line}`;
+        item.iconPath = new vscode.ThemeIcon(h.tier === 'cold' ? 'symbol-function' : 'flame', new vscode.ThemeColor(h.tier === 'hot' ? 'pgo.hotForeground' : h.tier === 'warm' ? 'pgo.warmForeground' : 'foreground'));
+        item.tooltip = `#${node.rank} ${h.display}\n${h.tier}, ${percent(h.share)} of the profile, hottest block ${h.max.toLocaleString('en-US')}\n${node.file}:${h.line}`;
+        item.contextValue = 'pgo.hotFunction';
+        item.command = { title: 'Go to Function', command: 'pgo.goToFunction', arguments: [{ file: node.file, line: h.line }] };
+        return item;
+      }
       case 'no-profile': {
         const item = new vscode.TreeItem('no profile yet', vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('circle-slash');
@@ -163,6 +193,7 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
 
   dispose(): void {
     this.sub.dispose();
+    this.heatSub.dispose();
     this.emitter.dispose();
   }
 }

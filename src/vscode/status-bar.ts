@@ -48,7 +48,10 @@ export class StatusBar implements vscode.Disposable {
     } else {
       const states = ws.componentStates();
       const withProfile = states.filter((s) => s.meta);
-      if (last?.state === 'failed') {
+      if (last?.state === 'cancelled') {
+        this.item.text = `$(circle-slash) PGO: ${last.phase ?? 'run'} cancelled`;
+        tooltip.appendMarkdown(`**Rust PGO** — \`${last.command}\` was cancelled; the last good profile was kept.\n\n`);
+      } else if (last?.state === 'failed') {
         this.item.text = `$(error) PGO: ${last.phase ?? 'run'} failed`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         tooltip.appendMarkdown(`**Rust PGO** — \`${last.command}\` failed${last.phase ? ` in the **${last.phase}** phase` : ''}:\n\n${last.message ?? ''}\n\n${last.fix ? `Fix: ${last.fix}\n\n` : ''}`);

@@ -65,7 +65,8 @@ export class TaskRunner {
   }
 
   private async notifyFailure(def: PgoTaskDefinition, o: TaskOutcome): Promise<void> {
-    if (o.exitCode === ExitCode.Cancelled) {
+    // A terminated task reports no exit code; the CLI's own record says it was cancelled.
+    if (o.exitCode === ExitCode.Cancelled || o.exitCode === undefined || o.lastRun?.exitCode === ExitCode.Cancelled) {
       void vscode.window.showInformationMessage('PGO: cancelled; the last good profile was kept.');
       return;
     }

@@ -95,6 +95,59 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.equal(bin?.item.description, 'PGO-optimized');
   });
 
+  it('shows a CodeLens with the profile\'s figures on the hottest function\'s fn line, and heat decorations', async () => {
+    const a = await api();
+    const meta = JSON.parse(fs.readFileSync(path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata.json'), 'utf8')) as { hottest: { display: string; sum: number }[]; totalCount: number };
+    const hottest = meta.hottest.find((h) => h.display.startsWith('pipeline::'));
+    assert.ok(hottest, 'a workspace function is among the hottest');
+    const name = hottest.display.split('::').at(-1) ?? '';
+    // Find the source file and `fn` line independently of the extension: grep the crate.
+    const srcDir = path.join(folder(), 'pipeline', 'src');
+    const file = fs.readdirSync(srcDir).map((f) => path.join(srcDir, f)).find((f) => f.endsWith('.rs') && new RegExp(`\\bfn ${name}\\b`).test(fs.readFileSync(f, 'utf8')));
+    assert.ok(file, `fn ${name} found in pipeline/src`);
+    const doc = await vscode.workspace.openTextDocument(file);
+    const expectedLine = doc.getText().split('\n').findIndex((l) => new RegExp(`\\bfn ${name}\\b`).test(l));
+    await vscode.window.showTextDocument(doc);
+    const ours = async (): Promise<vscode.CodeLens[]> =>
+      ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? []).filter((l) => /PGO|of profile/.test(l.command?.title ?? ''));
+    const lens = (await ours()).find((l) => l.range.start.line === expectedLine);
+    assert.ok(lens, `a lens on line ${expectedLine + 1}; got lines ${(await ours()).map((l) => l.range.start.line + 1).join(', ')}`);
+    const share = (hottest.sum / meta.totalCount) * 100;
+    assert.match(lens.command?.title ?? '', /^🔥 \d+(\.\d)?% of profile · max [\d.]+[kMG]? per block · \d+ counters/);
+    assert.ok((lens.command?.title ?? '').startsWith(`🔥 ${share.toFixed(share < 10 ? 1 : 0)}% of profile`), `${lens.command?.title} vs ${share}`);
+    assert.equal(lens.command?.command, 'pgo.showFunctionDetail');
+    for (let i = 0; i < 40 && !(a.annotations.applied.get(file)?.hot ?? 0); i++) await new Promise((r) => setTimeout(r, 250));
+    assert.ok((a.annotations.applied.get(file)?.hot ?? 0) >= 1, `hot decorations applied: ${JSON.stringify(a.annotations.applied.get(file))}`);
+
+    // The detail view shows the block-count distribution.
+    const md = (await vscode.commands.executeCommand('pgo.showFunctionDetail', ...(lens.command?.arguments ?? []))) as string;
+    assert.match(md, /\| # \| blocks, by count \| count \|/);
+
+    // Edits: lines inserted above move the lens; a changed body makes it stale, without numbers.
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// one\n// two\n'));
+    assert.ok((await ours()).some((l) => l.range.start.line === expectedLine + 2 && /of profile/.test(l.command?.title ?? '')), 'the lens moved with the text');
+    await editor.edit((e) => e.insert(new vscode.Position(expectedLine + 3, 0), '    let _pgo_edit = 1;\n'));
+    const stale = (await ours()).find((l) => l.range.start.line === expectedLine + 2);
+    assert.match(stale?.command?.title ?? '', /changed since the profile/);
+    assert.doesNotMatch(stale?.command?.title ?? '', /%/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('lists the profile\'s hot functions under it in the sidebar, each jumping to its source', async () => {
+    const a = await api();
+    const nodes = await allNodes(a);
+    const hot = nodes.filter((n) => n.node.kind === 'hot-function');
+    assert.ok(hot.length >= 5, `hot functions under the profile: ${hot.length}`);
+    assert.equal(hot[0]?.item.command?.command, 'pgo.goToFunction');
+    await vscode.commands.executeCommand('pgo.goToFunction', ...(hot[0]?.item.command?.arguments ?? []));
+    const args = hot[0]?.item.command?.arguments?.[0] as { file: string; line: number };
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, args.file);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, args.line - 1);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('Show Hot Functions lists the parser\'s functions, demangled', async () => {
     const rows = (await vscode.commands.executeCommand('pgo.showHotFunctions', { component: 'pipeline' })) as { display: string; sum: number }[];
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');

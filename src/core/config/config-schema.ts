@@ -39,6 +39,8 @@ export interface ComponentSpec {
 
 export interface PgoConfigFile {
   version: 1;
+  /** Tier cutoffs: the blocks making up this share of all counts are hot / warm. */
+  hotness: { hotCutoff: number; warmCutoff: number };
   defaultComponent?: string;
   artifactDir?: string;
   minFreeDiskGb?: number;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { ExitCode, PgoError } from '../errors';
+import { DEFAULT_CUTOFFS } from '../profile/hotness';
 import {
   CONFIG_FILE_NAME,
   defaultBuildSettings,
@@ -126,7 +127,8 @@ class Validator {
   }
 }
 
-const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'build', 'components'] as const;
+const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'hotness', 'build', 'components'] as const;
+const HOTNESS_KEYS = ['hotCutoff', 'warmCutoff'] as const;
 const BUILD_KEYS = ['profile', 'features', 'allFeatures', 'noDefaultFeatures', 'rustflags', 'llvmArgs', 'lto', 'codegenUnits', 'debug'] as const;
 const COMPONENT_KEYS = ['description', 'packages', 'bins', 'defaultSize', 'workloads'] as const;
 const WORKLOAD_KEYS = ['name', 'command', 'env', 'cwd', 'timeoutSeconds'] as const;
@@ -151,7 +153,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   }
   if (v.problems.length > 0) throw new ConfigError(v.problems);
 
-  const config: PgoConfigFile = { version: 1, build: defaultBuildSettings(), components: [] };
+  const config: PgoConfigFile = { version: 1, hotness: { ...DEFAULT_CUTOFFS }, build: defaultBuildSettings(), components: [] };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { config, locations: {} };
   const top = v.map(doc.contents, 'pgo.yaml', TOP_KEYS);
   if (top) {
@@ -166,6 +168,19 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     }
     const mf = top.get('minFreeDiskGb');
     if (mf) config.minFreeDiskGb = v.number(mf.value, 'minFreeDiskGb', 0);
+    const hot = top.get('hotness');
+    if (hot) {
+      const hm = v.map(hot.value, 'hotness', HOTNESS_KEYS);
+      const share = (k: (typeof HOTNESS_KEYS)[number]): number | undefined => {
+        const n = hm?.get(k);
+        if (!n) return undefined;
+        const x = v.number(n.value, `hotness.${k}`, 0);
+        if (x !== undefined && (x <= 0 || x > 1)) v.at(n.value, `hotness.${k}: expected a share between 0 and 1, e.g. 0.9`);
+        return x;
+      };
+      config.hotness = { hotCutoff: share('hotCutoff') ?? DEFAULT_CUTOFFS.hotCutoff, warmCutoff: share('warmCutoff') ?? DEFAULT_CUTOFFS.warmCutoff };
+      if (config.hotness.warmCutoff < config.hotness.hotCutoff) v.at(hot.value, 'hotness: warmCutoff must be at least hotCutoff (warm includes hot)');
+    }
     const build = top.get('build');
     if (build) config.build = parseBuild(v, build.value);
     const comps = top.get('components');

@@ -4,7 +4,7 @@ import { ExitCode, PgoError } from '../errors';
 import { binTargets, loadCargoWorkspace, type CargoWorkspace } from '../workspace/cargo-workspace';
 import { isStrictlyInside } from '../util/safe-path';
 import { ConfigError, loadConfigFile, type ConfigProblem, type ParsedConfig } from './load-config';
-import { DEFAULT_MIN_FREE_GB, type BuildSettings, type ComponentSpec, type WorkloadSpec } from './config-schema';
+import { DEFAULT_MIN_FREE_GB, type BuildSettings, type ComponentSpec, type PgoConfigFile, type WorkloadSpec } from './config-schema';
 
 /** Values that override pgo.yaml: CLI flags, or the extension's `pgo.*` settings. */
 export interface ProjectOverrides {
@@ -40,6 +40,7 @@ export interface Project {
   artifactRoot: string;
   minFreeDiskGb: number;
   build: BuildSettings;
+  hotness: PgoConfigFile['hotness'];
   llvmProfdataPath?: string;
 }
 
@@ -135,6 +136,7 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
     artifactRoot,
     minFreeDiskGb: overrides.minFreeDiskGb ?? config.minFreeDiskGb ?? DEFAULT_MIN_FREE_GB,
     build,
+    hotness: config.hotness,
     llvmProfdataPath: overrides.llvmProfdataPath,
   };
 }

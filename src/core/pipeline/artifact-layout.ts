@@ -46,6 +46,11 @@ export class ArtifactLayout {
     return `${this.profdata(component)}.json`;
   }
 
+  /** The profile keyed by source file, for editors (see source-index.ts). */
+  sourceIndex(component: string): string {
+    return `${this.profdata(component)}.index.json`;
+  }
+
   /** The settings the instrumented build used, so the optimized build can prove it matches. */
   instrumentStamp(component: string): string {
     return path.join(this.instrumentedTargetDir(component), 'pgo-build-settings.json');

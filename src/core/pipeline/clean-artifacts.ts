@@ -34,9 +34,9 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
   return removed;
 }
 
-/** Delete one component's profile and its metadata (not its builds). */
+/** Delete one component's profile, its metadata and source index (not its builds). */
 export function deleteProfile(ctx: EngineContext, component: string): string[] {
-  const files = [ctx.layout.profdata(component), ctx.layout.metadata(component)];
+  const files = [ctx.layout.profdata(component), ctx.layout.metadata(component), ctx.layout.sourceIndex(component)];
   for (const f of files) {
     if (!isStrictlyInside(f, ctx.project.workspace.targetDirectory)) {
       throw new PgoError(`refusing to delete ${f}: it is not inside ${ctx.project.workspace.targetDirectory}`, 'fix artifactDir in pgo.yaml', ExitCode.Usage);

@@ -9,7 +9,7 @@ import type { PhaseName } from './reporter';
  * which phase failed and why.
  */
 export interface LastRun {
-  state: 'running' | 'ok' | 'failed';
+  state: 'running' | 'ok' | 'failed' | 'cancelled';
   command: string;
   component?: string;
   phase?: PhaseName;

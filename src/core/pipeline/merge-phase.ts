@@ -7,6 +7,11 @@ import { runStreaming } from '../util/process';
 import { removeStaleTemps, tempPathFor } from '../util/atomic-write';
 import { readProfile } from '../profile/read-profile';
 import { hottestFunctions } from '../profile/hot-functions';
+import { ThresholdBuilder } from '../profile/hotness';
+import type { ProfileFunction } from '../profile/profile-model';
+import { buildSourceIndex, type SourceIndex } from '../profile/source-index';
+import { lookupSourceLocations } from '../profile/source-locations';
+import { splitProfileName } from '../demangle';
 import { gitState, sourceHash } from '../workspace/source-state';
 import { requireProfdata, type EngineContext } from './engine-context';
 import { readInstrumentStamp } from './instrument-phase';
@@ -51,6 +56,29 @@ function rawFilesIn(dir: string): string[] {
   }
 }
 
+/** Hot/warm thresholds and the functions' source lines, computed once per profile. */
+async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], binaries: string[], llvmBinDir: string, sha256: string): Promise<SourceIndex> {
+  const thresholds = new ThresholdBuilder();
+  for (const f of functions) for (const c of f.blockCounts ?? []) thresholds.add(c);
+  const mangledOf = (name: string): string => splitProfileName(name).mangled;
+  const lookup = await lookupSourceLocations({
+    binaries,
+    llvmBinDir,
+    mangledNames: new Set(functions.map((f) => mangledOf(f.name))),
+    signal: ctx.signal,
+  });
+  return buildSourceIndex({
+    functions,
+    locations: lookup.locations,
+    mangledOf,
+    workspaceRoot: ctx.project.workspace.root,
+    targetDirectory: ctx.project.workspace.targetDirectory,
+    thresholds: thresholds.thresholds(ctx.project.hotness),
+    profileSha256: sha256,
+    mapping: { method: lookup.method, problem: lookup.problem },
+  });
+}
+
 /**
  * Merge the newest complete workload run into `<component>.profdata`. The new profile is written
  * under a temporary name and renamed over the old one only when it is whole, with its metadata,
@@ -67,6 +95,7 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
   removeStaleTemps(path.dirname(target));
   const tmp = tempPathFor(target);
   const tmpMeta = tempPathFor(ctx.layout.metadata(component.name));
+  const tmpIndex = tempPathFor(ctx.layout.sourceIndex(component.name));
   try {
     const all = run.commands.flatMap((c) => rawFilesIn(c.rawDir));
     if (all.length === 0) throw new PgoError(`the workload run ${run.runId} has no .profraw files left`, `run the workload again`);
@@ -76,16 +105,19 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
     for (const c of run.commands) {
       await mergeFiles(ctx, llvm.path, rawFilesIn(c.rawDir), path.join(c.rawDir, 'command.profdata'), path.join(c.rawDir, 'inputs.txt'));
     }
-    const data = await readProfile(llvm.path, tmp, { signal: ctx.signal });
+    const data = await readProfile(llvm.path, tmp, { signal: ctx.signal, keepBlockCounts: true });
     const bytes = fs.readFileSync(tmp);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const ws = ctx.project.workspace;
+    const index = await buildIndex(ctx, data.functions, stamp.binaries.map((b) => b.path), path.dirname(llvm.path), sha256);
+    fs.writeFileSync(tmpIndex, JSON.stringify(index));
     const meta: ProfileMetadata = {
       schema: 1,
       component: component.name,
       createdAt: new Date().toISOString(),
       profdata: target,
       sizeBytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256,
       functions: data.functions.length,
       totalCount: data.summary.totalCount,
       maxBlockCount: data.functions.reduce((m, f) => Math.max(m, f.max), 0),
@@ -113,11 +145,15 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
     // The profile first, then its metadata: a crash between leaves a newer profile with older
     // metadata, which the sha256 in the metadata exposes as stale.
     fs.renameSync(tmp, target);
+    fs.renameSync(tmpIndex, ctx.layout.sourceIndex(component.name));
     fs.renameSync(tmpMeta, ctx.layout.metadata(component.name));
+    if (index.mapping.problem) ctx.reporter.warn(`${index.mapping.problem.message} — fix: ${index.mapping.problem.fix}`);
+    else ctx.reporter.info(`source index: ${Object.values(index.files).reduce((n, f) => n + f.length, 0)} workspace functions in ${Object.keys(index.files).length} files (${index.mapping.method})`);
     return meta;
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     fs.rmSync(tmpMeta, { force: true });
+    fs.rmSync(tmpIndex, { force: true });
     throw e;
   }
 }
