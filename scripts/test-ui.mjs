@@ -2,7 +2,7 @@
 // a person would — types "PGO: Build Pipeline" into the command palette, answers its prompts,
 // waits for the task to finish, opens the PGO sidebar and reads the profile node — and saves
 // screenshots to docs/ for the README. Each step is one check; the counts go to $PGO_TEST_SUMMARY.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,37 @@ try {
     await profile.hover();
     await page.locator('.monaco-hover', { hasText: 'total count' }).first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(docs, 'screenshot-sidebar.png') });
+  });
+
+  await check('the parser file shows a CodeLens and a heat decoration on the hottest function', async () => {
+    // Where the hottest function is, found independently of the extension: the profile's metadata and grep.
+    const meta = JSON.parse(readFileSync(join(folder, 'target', 'pgo', 'pipeline', 'pipeline.profdata.json'), 'utf8'));
+    const hottest = meta.hottest.find((h) => h.display.startsWith('pipeline::'));
+    const name = hottest.display.split('::').at(-1);
+    const srcDir = join(folder, 'pipeline', 'src');
+    const file = readdirSync(srcDir).map((f) => join(srcDir, f)).find((f) => f.endsWith('.rs') && new RegExp(`\\bfn ${name}\\b`).test(readFileSync(f, 'utf8')));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => new RegExp(`\\bfn ${name}\\b`).test(l)) + 1;
+    await page.keyboard.press('Escape');
+    await page.locator('.part.panel .actions-container [aria-label^="Hide Panel"], .part.panel [aria-label^="Close Panel"]').first().click().catch(() => {});
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`${basename(file)}:${line}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: basename(file) }).first().waitFor({ timeout: 10_000 });
+    await input.press('Enter');
+    const lens = page.locator('.codelens-decoration:visible', { hasText: 'of profile' }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    const lensText = await lens.innerText();
+    if (!/🔥 \d+(\.\d)?% of profile · max [\d.]+[kMG]? per block · \d+ counters/.test(lensText)) throw new Error(`CodeLens reads "${lensText}"`);
+    const heat = page.locator('.view-overlays div[class*="ced-"]');
+    await heat.first().waitFor({ state: 'attached', timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(docs, 'screenshot-codelens.png') });
+    // Hover the fn line's heat for its details.
+    await page.locator('.view-line', { hasText: `fn ${name}` }).first().hover();
+    await page.locator('.monaco-hover', { hasText: 'share of all counts' }).first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(800); // the hover fades in
+    await page.screenshot({ path: join(docs, 'screenshot-hover.png') });
   });
 } catch {
   await page.screenshot({ path: join(scratch, 'failure.png') }).catch(() => {});

@@ -30,7 +30,8 @@ const LOG_FILE = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}-instal
 
 // Debian packages: build deps of the native modules (kerberos needs libkrb5-dev, keytar-like
 // bits need libsecret, native-keymap needs xkbfile/x11), Debian's rg instead of the GitHub
-// download, and Chromium for driving the web workbench.
+// download, Chromium for driving the web workbench, and an emoji font so the screenshots show
+// the CodeLens flame instead of a box.
 const APT_PACKAGES = [
   'build-essential',
   'python3',
@@ -41,6 +42,7 @@ const APT_PACKAGES = [
   'libx11-dev',
   'ripgrep',
   'chromium',
+  'fonts-noto-color-emoji',
 ];
 
 // Modules with native code that the server loads; rebuilt against this Node's ABI.

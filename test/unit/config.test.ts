@@ -174,6 +174,6 @@ describe('starter pgo.yaml', () => {
       ['pipeline', ['{bin:midi-import}', '--help']],
       ['daw', ['{bin:daw-render}', '--help']],
     ]);
-    assert.match(text, /# debug: line-tables-only/);
+    assert.match(text, /# debug: limited/);
   });
 });

@@ -16,7 +16,7 @@ export function starterConfig(ws: CargoWorkspace): string {
     '# Used identically by the instrumented and the optimized build (PGO needs both to match).',
     'build:',
     '  profile: release',
-    '  # debug: line-tables-only   # lets the editor map profiled functions to source lines',
+    '  # debug: limited            # lets the editor map profiled functions to their fn lines',
     '  # lto: fat                  # off | thin | fat — measure: PGO + LTO is not always faster',
     '  # codegenUnits: 1',
     '  # rustflags: ["-Ctarget-cpu=native"]',
