@@ -53,7 +53,8 @@ function manualPipeline(dir) {
   ];
   for (const c of comps) {
     const raw = join(dir, c.pkg, 'raw');
-    const env = { CARGO_PROFILE_RELEASE_DEBUG: 'line-tables-only', CARGO_TERM_COLOR: 'never' };
+    // The same debug setting as examples/midi-studio/pgo.yaml, so both sides build alike.
+    const env = { CARGO_PROFILE_RELEASE_DEBUG: 'limited', CARGO_TERM_COLOR: 'never' };
     sh('cargo', ['build', '--release', '--target', host, '-p', c.pkg, '--bin', c.bin], {
       cwd: ws,
       env: { ...env, CARGO_TARGET_DIR: join(dir, c.pkg, 'inst'), RUSTFLAGS: `-Cprofile-generate=${raw}` },
