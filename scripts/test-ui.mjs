@@ -2,12 +2,12 @@
 // a person would — types "PGO: Build Pipeline" into the command palette, answers its prompts,
 // waits for the task to finish, opens the PGO sidebar and reads the profile node — and saves
 // screenshots to docs/ for the README. Each step is one check; the counts go to $PGO_TEST_SUMMARY.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer } from './vscode-host/install-code-server.mjs';
-import { findInCommandPalette, openWorkbench } from './vscode-host/run-extension-tests.mjs';
+import { findInCommandPalette, openCommandPalette, openWorkbench } from './vscode-host/run-extension-tests.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const docs = join(repo, 'docs');
@@ -122,6 +122,45 @@ try {
   console.log(`  (failure screenshot: ${join(scratch, 'failure.png')}; code-server log: ${wb.server.logFile})`);
 } finally {
   await wb.close();
+}
+
+// Restricted Mode: a hostile copy of the example whose pgo.yaml workload and settings would run
+// commands if obeyed. The extension must not start: no status bar item, no PGO commands, no files.
+if (!results.some((r) => r.state === 'failed')) {
+  const hostile = join(scratch, 'hostile');
+  const pwned = join(scratch, 'pwned-untrusted');
+  cpSync(join(repo, 'examples', 'midi-studio'), hostile, { recursive: true, filter: (p) => basename(p) !== 'target' });
+  writeFileSync(join(hostile, 'pgo.yaml'), `components:\n  pipeline:\n    packages: [pipeline]\n    workloads:\n      - command: ["touch", ${JSON.stringify(pwned)}]\n`);
+  mkdirSync(join(hostile, '.vscode'));
+  writeFileSync(join(hostile, '.vscode', 'settings.json'), JSON.stringify({ 'pgo.llvmProfdataPath': pwned }));
+  const untrusted = await openWorkbench({
+    folder: hostile,
+    extensionDevelopmentPath: repo,
+    disableWorkspaceTrust: false,
+    settings: { 'security.workspace.trust.startupPrompt': 'never' },
+  });
+  try {
+    await check('in an untrusted workspace the extension does not run: no status item, no PGO commands, no process', async () => {
+      const p = untrusted.page;
+      await p.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
+      await p.waitForTimeout(5000); // time for any activation to have happened
+      if ((await p.locator('.statusbar-item', { hasText: 'PGO' }).count()) > 0) throw new Error('the PGO status bar item is shown');
+      const input = await openCommandPalette(p);
+      await input.fill('>PGO: Build Pipeline');
+      await p.waitForTimeout(1500);
+      if ((await p.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Build Pipeline' }).count()) > 0) {
+        throw new Error('"PGO: Build Pipeline" is offered in Restricted Mode');
+      }
+      await p.keyboard.press('Escape');
+      await p.screenshot({ path: join(scratch, 'restricted.png') });
+      if (existsSync(pwned)) throw new Error('the hostile workload ran');
+      if (existsSync(join(hostile, 'target'))) throw new Error('something was built');
+    });
+  } catch {
+    // reported by check()
+  } finally {
+    await untrusted.close();
+  }
 }
 
 const failed = results.filter((r) => r.state === 'failed');

@@ -4,6 +4,8 @@
 // and a folder without Cargo.toml (the extension must not activate there). The verdict comes
 // from the results files the suites write, never from exit codes.
 // Writes the combined counts to $PGO_TEST_SUMMARY for scripts/test.mjs.
+// PGO_VSCODE_SUITES=non-rust-folder (comma-separated) runs only those sessions. Restricted Mode
+// is checked by scripts/test-ui.mjs: VS Code refuses to run extension tests in an untrusted window.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -29,7 +31,7 @@ try {
   for (const [suite, folder, timeoutMs] of [
     ['rust-workspace', example, 15 * 60_000],
     ['non-rust-folder', plain, 3 * 60_000],
-  ]) {
+  ].filter(([suite]) => !process.env.PGO_VSCODE_SUITES || process.env.PGO_VSCODE_SUITES.split(',').includes(suite))) {
     console.log(`\n--- VS Code (${host}): ${suite} on ${folder}`);
     try {
       const r = await runExtensionTests({

@@ -182,6 +182,7 @@ function readResults(file) {
  * @param {'code-server'|'electron'} [opts.host] default 'code-server'
  * @param {boolean} [opts.disableWorkspaceTrust] default true (code-server and electron)
  * @param {string} [opts.vscodeVersion]        electron only, passed to test-electron
+ * @param {Record<string,unknown>} [opts.settings] code-server only: VS Code user settings for this run
  */
 export async function runExtensionTests({
   extensionDevelopmentPath,
@@ -193,6 +194,7 @@ export async function runExtensionTests({
   host = 'code-server',
   disableWorkspaceTrust = true,
   vscodeVersion,
+  settings,
 } = {}) {
   for (const [k, v] of Object.entries({ extensionDevelopmentPath, extensionTestsPath, folder })) {
     if (!v || !path.isAbsolute(v)) throw new Error(`runExtensionTests: ${k} must be an absolute path (got ${v})`);
@@ -201,13 +203,13 @@ export async function runExtensionTests({
   const ownDir = resultsFile ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-results-'));
   resultsFile = path.resolve(resultsFile ?? path.join(ownDir, 'results.json'));
   try {
-    return await runOnce({ extensionDevelopmentPath, extensionTestsPath, folder, resultsFile, timeoutMs, env, host, disableWorkspaceTrust, vscodeVersion });
+    return await runOnce({ extensionDevelopmentPath, extensionTestsPath, folder, resultsFile, timeoutMs, env, host, disableWorkspaceTrust, vscodeVersion, settings });
   } finally {
     if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
   }
 }
 
-async function runOnce({ extensionDevelopmentPath, extensionTestsPath, folder, resultsFile, timeoutMs, env, host, disableWorkspaceTrust, vscodeVersion }) {
+async function runOnce({ extensionDevelopmentPath, extensionTestsPath, folder, resultsFile, timeoutMs, env, host, disableWorkspaceTrust, vscodeVersion, settings }) {
   // A results file left over from an earlier run would be read as this run's verdict.
   fs.rmSync(resultsFile, { force: true });
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
@@ -226,6 +228,7 @@ async function runOnce({ extensionDevelopmentPath, extensionTestsPath, folder, r
     env: testEnv,
     disableWorkspaceTrust,
     loadTimeoutMs: timeoutMs,
+    settings,
   });
   try {
     log(`workbench loaded in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for ${resultsFile}`);

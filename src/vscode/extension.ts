@@ -11,8 +11,9 @@ import { HotPathAnnotations } from './hot-path-annotations';
 
 /**
  * The thin VS Code layer over the engine in src/core. The manifest declares the extension
- * unsupported in untrusted workspaces, so VS Code never activates it there: nothing here starts
- * a process or reads pgo.yaml before the user trusts the folder.
+ * unsupported in untrusted workspaces; VS Code still loads an extension under development in
+ * Restricted Mode, so activation checks trust itself: until the folder is trusted, nothing here
+ * starts a process, reads pgo.yaml or the pgo.* settings, or registers a command.
  */
 export interface PgoExtensionApi {
   registry: WorkspaceRegistry;
@@ -22,7 +23,15 @@ export interface PgoExtensionApi {
   cliPath: string;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<PgoExtensionApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<PgoExtensionApi | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void start(context)));
+    return undefined;
+  }
+  return start(context);
+}
+
+async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi> {
   const log = vscode.window.createOutputChannel('Rust PGO', { log: true });
   const cliPath = context.asAbsolutePath('dist/cli.js');
   const registry = new WorkspaceRegistry(log);

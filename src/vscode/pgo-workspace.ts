@@ -9,6 +9,7 @@ import { readMetadata, type ProfileMetadata } from '../core/pipeline/profile-met
 import { latestCompleteRun } from '../core/pipeline/workload-phase';
 import { readLastRun, type LastRun } from '../core/pipeline/last-run';
 import { readSettings, toOverrides } from './settings';
+import { checkProfdataFile } from '../core/profile/profdata-file';
 
 /** What exists on disk for one component: drives the tree, the context keys and the status bar. */
 export interface ComponentState {
@@ -17,6 +18,8 @@ export interface ComponentState {
   meta?: ProfileMetadata;
   instrumented: boolean;
   hasCompleteRun: boolean;
+  /** Why the profile cannot be used (empty, truncated, not a profile…), when it cannot. */
+  problem?: { message: string; fix: string };
 }
 
 /**
@@ -61,10 +64,12 @@ export class PgoWorkspace {
     return this.project.components.map((component) => {
       const profdata = layout.profdata(component.name);
       const exists = fs.existsSync(profdata);
+      const meta = exists ? readMetadata(layout.metadata(component.name)) : undefined;
       return {
         component,
         profdata: exists ? profdata : undefined,
-        meta: exists ? readMetadata(layout.metadata(component.name)) : undefined,
+        meta,
+        problem: exists ? checkProfdataFile(profdata, meta?.sizeBytes) : undefined,
         instrumented: fs.existsSync(layout.instrumentStamp(component.name)),
         hasCompleteRun: latestCompleteRun(layout.rawRoot(component.name)) !== undefined,
       };

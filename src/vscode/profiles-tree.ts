@@ -143,12 +143,15 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         const hasIndex = this.heat.indexes.some((i) => i.root === node.ws.root && i.component === s.component.name);
         const item = new vscode.TreeItem(path.basename(s.profdata ?? ''), hasIndex ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `${node.ws.root}#${s.component.name}#profile`;
-        item.description = profileDescription(s);
-        item.iconPath = new vscode.ThemeIcon('flame', new vscode.ThemeColor('pgo.profileIconForeground'));
+        item.description = s.problem ? `unreadable — ${s.problem.message.replace(`${s.profdata} `, '')}` : profileDescription(s);
+        item.iconPath = s.problem
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : new vscode.ThemeIcon('flame', new vscode.ThemeColor('pgo.profileIconForeground'));
         item.contextValue = 'pgo.profile';
         item.resourceUri = s.profdata ? vscode.Uri.file(s.profdata) : undefined;
         item.command = { title: 'Show Hot Functions', command: 'pgo.showHotFunctions', arguments: [{ folder: node.ws.root, component: s.component.name }] };
         const md = new vscode.MarkdownString(`**${s.component.name}** profile\n\n`);
+        if (s.problem) md.appendMarkdown(`⚠ ${s.problem.message}. Fix: ${s.problem.fix}\n\n`);
         if (m) {
           md.appendMarkdown(
             [

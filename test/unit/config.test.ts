@@ -69,7 +69,7 @@ describe('pgo.yaml', () => {
 
   it('names an unknown key, where it is, and what was expected', () => {
     assert.deepEqual(problems('build:\n  profle: release\n'), [
-      '2:3 build: unknown key "profle"; expected one of: profile, features, allFeatures, noDefaultFeatures, rustflags, llvmArgs, lto, codegenUnits, debug',
+      '2:3 build: unknown key "profle" (did you mean "profile"?); expected one of: profile, features, allFeatures, noDefaultFeatures, rustflags, llvmArgs, lto, codegenUnits, debug',
     ]);
   });
 
@@ -95,6 +95,14 @@ build:
     assert.equal(found.length, 2);
     assert.match(found[0] ?? '', /^2:3 .*"all" is reserved/);
     assert.match(found[1] ?? '', /^4:3 components.b: "packages" is required/);
+  });
+
+  it('refuses an empty workload list instead of silently using the default', () => {
+    assert.match(problems('components:\n  a:\n    packages: [a]\n    workloads: []\n')[0] ?? '', /^4:16 components\.a\.workloads: the list is empty/);
+  });
+
+  it('suggests nothing for a key that is far from every allowed one', () => {
+    assert.doesNotMatch(problems('zzzzzzzz: 1\n')[0] ?? '', /did you mean/);
   });
 
   it('refuses profile flags that the pipeline sets itself', () => {

@@ -70,7 +70,8 @@ class Validator {
         continue;
       }
       if (allowed.length > 0 && !allowed.includes(name)) {
-        this.at(key, `${where}: unknown key "${name}"; expected one of: ${allowed.join(', ')}`);
+        const near = closest(name, allowed);
+        this.at(key, `${where}: unknown key "${name}"${near ? ` (did you mean "${near}"?)` : ''}; expected one of: ${allowed.join(', ')}`);
         continue;
       }
       out.set(name, { key, value: (pair.value as Node | null) ?? null });
@@ -125,6 +126,32 @@ class Validator {
     this.at(node, `${where}: expected one of ${values.join(', ')}`);
     return undefined;
   }
+}
+
+/** The allowed key nearest to a typo (edit distance ≤ 3), for "did you mean". */
+function closest(word: string, options: readonly string[]): string | undefined {
+  const dist = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const row = d[i] as number[];
+        const prev = d[i - 1] as number[];
+        row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      }
+    }
+    return (d[a.length] as number[])[b.length] ?? Infinity;
+  };
+  let best: string | undefined;
+  let bestD = 4;
+  for (const o of options) {
+    const dd = dist(word, o);
+    if (dd < bestD) {
+      best = o;
+      bestD = dd;
+    }
+  }
+  return best;
 }
 
 const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'hotness', 'build', 'components'] as const;
@@ -254,6 +281,11 @@ function parseComponents(v: Validator, node: Node | null): ComponentSpec[] {
 function parseWorkloads(v: Validator, node: Node | null, where: string): WorkloadSpec[] {
   if (!isSeq(node)) {
     v.at(node, `${where}: expected a list of workloads, each with a "command" list`);
+    return [];
+  }
+  if (node.items.length === 0) {
+    // An empty list is a mistake, not a request for the default `cargo test` workload.
+    v.at(node, `${where}: the list is empty; add a workload, or remove "workloads" to use the default (cargo test --release)`);
     return [];
   }
   const out: WorkloadSpec[] = [];

@@ -1,4 +1,5 @@
 import { PgoError } from '../errors';
+import { checkProfdataFile } from './profdata-file';
 import { runStreaming } from '../util/process';
 import type { ProfileData, ProfileFunction } from './profile-model';
 import { ShowOutputParser } from './show-output-parser';
@@ -15,6 +16,8 @@ export interface ReadProfileOptions {
  * llvm-profdata's own error text is passed on, never swallowed.
  */
 export async function readProfile(llvmProfdata: string, profdataFile: string, opts: ReadProfileOptions = {}): Promise<ProfileData> {
+  const problem = checkProfdataFile(profdataFile);
+  if (problem) throw new PgoError(problem.message, problem.fix);
   const functions: ProfileFunction[] = [];
   const parser = new ShowOutputParser(opts.onFunction ?? ((f) => functions.push(f)), opts.keepBlockCounts);
   const result = await runStreaming(llvmProfdata, ['show', '--all-functions', '--counts', profdataFile], {
