@@ -203,15 +203,17 @@ describe('readProfile on real llvm-profdata output (LLVM 22 and LLVM 14)', funct
     }
   });
 
-  it('passes llvm-profdata\'s own error text on for a file that is not a profile', async () => {
+  it('passes llvm-profdata\'s own error text on for a profile it cannot read', async () => {
     const garbage = path.join(dir, 'garbage.profdata');
-    // Deterministic bytes that are no profile format (not even the text one).
+    // The indexed-profile magic (so our own header check lets it through) followed by
+    // deterministic garbage: only llvm-profdata can tell what is wrong with it.
     const bytes = Buffer.alloc(4096);
     let x = 12345;
     for (let i = 0; i < bytes.length; i++) {
       x = (x * 1103515245 + 12345) >>> 0;
       bytes[i] = x >>> 24;
     }
+    Buffer.from([0xff, 0x6c, 0x70, 0x72, 0x6f, 0x66, 0x69, 0x81]).copy(bytes, 0);
     fs.writeFileSync(garbage, bytes);
     const expected = llvmError(llvm22, garbage);
     const e = await rejection(readProfile(llvm22, garbage));
