@@ -1,7 +1,7 @@
 import { ExitCode, PgoError } from '../core/errors';
 
 /** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
-export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'help'] as const;
+export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'archive', 'restore', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -13,15 +13,20 @@ export interface CliArgs {
   /** Extra rustflags for both builds (repeatable `--rustflag`); the extension passes its setting. */
   rustflags: string[];
   minFreeGb?: number;
+  /** `archive --output FILE`; `restore FILE`. */
+  output?: string;
+  file?: string;
+  /** Merge past unreadable .profraw files (llvm-profdata --failure-mode=all), naming them. */
+  skipCorrupt: boolean;
   top: number;
   json: boolean;
   color?: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--size', '--workspace', '--llvm-profdata', '--top', '--rustflag', '--min-free-gb']);
+const VALUE_FLAGS = new Set(['--size', '--workspace', '--llvm-profdata', '--top', '--rustflag', '--min-free-gb', '--output']);
 
 export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
-  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], top: 20, json: false };
+  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, top: 20, json: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -64,6 +69,12 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
         case '--json':
           args.json = true;
           break;
+        case '--output':
+          args.output = value;
+          break;
+        case '--skip-corrupt':
+          args.skipCorrupt = true;
+          break;
         case '--color':
           args.color = true;
           break;
@@ -84,7 +95,12 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   }
   if (rest.length > 0) throw new PgoError(`unexpected argument "${rest[0]}"`, 'see `pgo --help`', ExitCode.Usage);
   args.command = command as CommandName;
-  args.component = component;
+  if (args.command === 'restore') {
+    if (!component) throw new PgoError('restore needs the archive to restore', 'e.g. `pgo restore pgo-profiles-2026-11-27.tar.gz`', ExitCode.Usage);
+    args.file = component;
+  } else {
+    args.component = component;
+  }
   return args;
 }
 
@@ -101,6 +117,8 @@ Commands:
   optimize [component]   build with -Cprofile-use and report how much of the profile applied
   show [component]       table of the profile's hottest functions
   clean [component]      delete PGO artifacts (only under <target>/pgo)
+  archive [--output F]   keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)
+  restore FILE           restore profiles from such an archive (links, absolute paths, .. refused)
 
 The component defaults to pgo.yaml's defaultComponent; "all" runs every component.
 
@@ -111,6 +129,7 @@ Options:
   --rustflag FLAG        an extra rustc flag for both builds (repeatable)
   --min-free-gb N        doctor's free-disk-space threshold (default: pgo.yaml, else 8)
   --top N                rows for \`show\` (default 20)
+  --skip-corrupt         merge: leave out unreadable .profraw files (they are named) instead of failing
   --json                 print the result as JSON (pipeline, optimize, show, doctor)
   --color / --no-color   force colour on or off (default: on for a terminal)
   -h, --help             this help

@@ -8,6 +8,8 @@ import { runPipeline } from '../core/pipeline/run-pipeline';
 import { cleanArtifacts } from '../core/pipeline/clean-artifacts';
 import { readMetadata } from '../core/pipeline/profile-metadata';
 import { writeLastRun } from '../core/pipeline/last-run';
+import { archiveProfiles, restoreProfiles } from '../core/pipeline/profile-archive';
+import * as path from 'node:path';
 import type { PhaseName, Reporter } from '../core/pipeline/reporter';
 import { runDoctor } from '../core/toolchain/doctor';
 import { checkWorkspace } from '../core/toolchain/workspace-check';
@@ -134,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         // Fail before any build when merge will not be able to read the profiles.
         if (args.command !== 'instrument' && args.command !== 'workload') await requireProfdata(ctx);
-        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command });
+        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command, skipCorrupt: args.skipCorrupt });
       } catch (e) {
         record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
         throw e;
@@ -164,6 +166,16 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       if (args.json) print(JSON.stringify(results, null, 2));
+      return ExitCode.Ok;
+    }
+    case 'archive': {
+      const { file, entries } = archiveProfiles(ctx, args.output);
+      print(`archived ${entries.length} file(s) into ${file}:\n${entries.map((e) => `  ${e}`).join('\n')}`);
+      return ExitCode.Ok;
+    }
+    case 'restore': {
+      const written = restoreProfiles(ctx, path.resolve(process.cwd(), args.file ?? ''));
+      print(`restored:\n${written.map((w) => `  ${w}`).join('\n')}`);
       return ExitCode.Ok;
     }
     case 'clean': {

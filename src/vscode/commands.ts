@@ -5,6 +5,7 @@ import { starterConfig } from '../core/config/starter-config';
 import { CONFIG_FILE_NAME } from '../core/config/config-schema';
 import { errorMessage } from '../core/errors';
 import { cleanArtifacts, deleteProfile } from '../core/pipeline/clean-artifacts';
+import { archiveProfiles, restoreProfiles } from '../core/pipeline/profile-archive';
 import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
 import { hottestFunctions, type RankedFunction } from '../core/profile/hot-functions';
 import { readProfile } from '../core/profile/read-profile';
@@ -34,6 +35,10 @@ export interface CommandArgs {
   size?: number;
   /** Skip the confirmation of Clean / Delete Profile. */
   confirmed?: boolean;
+  /** Merge Profiles: leave out unreadable raw profiles. */
+  skipCorrupt?: boolean;
+  /** Archive Profiles: where to write; Restore Profiles: what to read. */
+  file?: string;
 }
 
 export interface CommandDeps {
@@ -81,6 +86,8 @@ export class Commands {
       'pgo.revealProfile': (a) => this.revealProfile(argsOf(a)),
       'pgo.deleteProfile': (a) => this.deleteProfile(argsOf(a)),
       'pgo.showOutput': async () => this.d.log.show(),
+      'pgo.archiveProfiles': (a) => this.archive(argsOf(a)),
+      'pgo.restoreProfiles': (a) => this.restore(argsOf(a)),
       'pgo.toggleDecorations': () => this.d.annotations.setVisible(!this.d.annotations.annotationsVisible),
       'pgo.clearAnnotations': () => this.d.annotations.setVisible(false),
       'pgo.showFunctionDetail': (a) => this.showFunctionDetail(a as FunctionArgs),
@@ -162,7 +169,7 @@ export class Commands {
       if (s === null) return undefined;
       size = s;
     }
-    const outcome = await this.d.runner.run(ws, { type: TASK_TYPE, phase, component, size });
+    const outcome = await this.d.runner.run(ws, { type: TASK_TYPE, phase, component, size, skipCorrupt: args.skipCorrupt });
     if (outcome.exitCode === 0 && (phase === 'pipeline' || phase === 'optimize')) {
       const applied = ws
         .componentStates()
@@ -215,6 +222,38 @@ export class Commands {
     await this.d.registry.touch();
     void vscode.window.showInformationMessage(removed.length > 0 ? `PGO: removed ${removed.length} folder(s) of PGO data.` : 'PGO: nothing to clean.');
     return removed;
+  }
+
+  private async archive(args: CommandArgs): Promise<string | undefined> {
+    const ws = this.workspace(args);
+    if (!ws?.project) return undefined;
+    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
+    const { file, entries } = archiveProfiles(ctx, args.file);
+    this.d.log.info(`archived ${entries.join(', ')} into ${file}`);
+    void vscode.window.showInformationMessage(`PGO: profiles archived in ${path.basename(file)} (${entries.length} files).`);
+    return file;
+  }
+
+  private async restore(args: CommandArgs): Promise<string[] | undefined> {
+    const ws = this.workspace(args);
+    if (!ws?.project) return undefined;
+    let file = args.file;
+    if (!file) {
+      const picked = await vscode.window.showOpenDialog({
+        title: 'PGO: restore profiles from an archive',
+        defaultUri: vscode.Uri.file(ws.root),
+        filters: { 'Profile archives': ['gz', 'tgz'] },
+        canSelectMany: false,
+      });
+      file = picked?.[0]?.fsPath;
+      if (!file) return undefined;
+    }
+    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
+    const written = restoreProfiles(ctx, file);
+    this.d.log.info(`restored ${written.join(', ')}`);
+    await this.d.registry.touch();
+    void vscode.window.showInformationMessage(`PGO: restored ${written.length} file(s) from ${path.basename(file)}.`);
+    return written;
   }
 
   private async deleteProfile(args: CommandArgs): Promise<string[] | undefined> {

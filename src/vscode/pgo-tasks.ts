@@ -19,6 +19,8 @@ export interface PgoTaskDefinition extends vscode.TaskDefinition {
   size?: number;
   /** Which Cargo workspace, when a folder holds several (path). */
   workspace?: string;
+  /** merge / pipeline: leave out unreadable .profraw files (named in the output). */
+  skipCorrupt?: boolean;
 }
 
 const TITLES: Record<TaskPhase, string> = {
@@ -39,6 +41,7 @@ export function createPgoTask(cliPath: string, ws: PgoWorkspace, def: PgoTaskDef
   if (def.component) args.push(def.component);
   args.push('--workspace', ws.root);
   if (def.size !== undefined) args.push('--size', String(def.size));
+  if (def.skipCorrupt) args.push('--skip-corrupt');
   args.push(...toCliFlags(readSettings(ws.folder.uri)), '--color');
   // The extension host's own runtime runs the CLI: Node in a server, Electron-as-Node on desktop.
   const execution = new vscode.ProcessExecution(process.execPath, args, {

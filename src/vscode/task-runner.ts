@@ -74,8 +74,14 @@ export class TaskRunner {
     const what = phase ? `the ${phase} phase failed` : `"${def.phase}" failed`;
     const why = o.lastRun?.state === 'failed' && o.lastRun.message ? o.lastRun.message.split('\n')[0] : MEANING[o.exitCode ?? -1] ?? `exit code ${o.exitCode}`;
     const fix = o.lastRun?.state === 'failed' && o.lastRun.fix ? ` Fix: ${o.lastRun.fix}` : '';
-    const choice = await vscode.window.showErrorMessage(`PGO: ${what}${o.lastRun?.component ? ` for ${o.lastRun.component}` : ''}: ${why}.${fix}`, 'Show Output', 'Check Prerequisites');
+    // A corrupt raw profile among good ones: offer to merge without it (llvm-profdata --failure-mode).
+    const corrupt = o.lastRun?.state === 'failed' && /raw profile\(s\) cannot be read/.test(o.lastRun.message ?? '');
+    const actions = corrupt ? ['Merge Without Them', 'Show Output'] : ['Show Output', 'Check Prerequisites'];
+    const choice = await vscode.window.showErrorMessage(`PGO: ${what}${o.lastRun?.component ? ` for ${o.lastRun.component}` : ''}: ${why}.${fix}`, ...actions);
     if (choice === 'Show Output') await vscode.commands.executeCommand('workbench.action.terminal.focus');
     if (choice === 'Check Prerequisites') await vscode.commands.executeCommand('pgo.checkPrerequisites');
+    if (choice === 'Merge Without Them') {
+      await vscode.commands.executeCommand('pgo.mergeProfiles', { component: o.lastRun?.component ?? def.component, skipCorrupt: true });
+    }
   }
 }

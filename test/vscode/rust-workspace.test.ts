@@ -195,6 +195,61 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     }
   });
 
+  it('shows a damaged profile as unreadable in the sidebar, without crashing', async () => {
+    const a = await api();
+    const profdata = path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata');
+    const saved = fs.readFileSync(profdata);
+    fs.writeFileSync(profdata, 'random bytes, not a profile');
+    try {
+      await a.registry.touch();
+      const profile = (await allNodes(a)).find((n) => n.node.kind === 'profile');
+      assert.match(String(profile?.item.description), /^unreadable — is not an LLVM indexed profile/);
+      const rows = await vscode.commands.executeCommand('pgo.showHotFunctions', { component: 'pipeline' });
+      assert.equal(rows, undefined, 'Show Hot Functions reports the error instead of a list');
+    } finally {
+      fs.writeFileSync(profdata, saved);
+      await a.registry.touch();
+    }
+  });
+
+  it('opens a 100,000-function profile without freezing the extension host', async () => {
+    // A synthetic profile in the daw component's place, converted from LLVM's text format.
+    const dir = path.join(folder(), 'target', 'pgo', 'daw');
+    fs.mkdirSync(dir, { recursive: true });
+    const text = path.join(dir, 'synthetic.proftext');
+    const lines: string[] = ['# IR level Instrumentation Flag', ':ir'];
+    for (let i = 0; i < 100_000; i++) {
+      lines.push(`_ZN3daw5synth${`f${i}`.length}f${i}17h${i.toString(16).padStart(16, '0')}E`, '# Func Hash:', String(1000 + i), '# Num Counters:', '4', '# Counter Values:', String(i), '1', '2', String(i % 97), '');
+    }
+    fs.writeFileSync(text, `${lines.join('\n')}\n`);
+    const report = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { profdata: { chosen: { path: string } } };
+    const { spawnSync } = await import('node:child_process');
+    const merged = spawnSync(report.profdata.chosen.path, ['merge', '-o', path.join(dir, 'daw.profdata'), text]);
+    assert.equal(merged.status, 0, String(merged.stderr));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const a = await api();
+    await a.registry.touch();
+    // The event loop must keep turning while the profile is read: measure the longest gap.
+    let last = Date.now();
+    let longest = 0;
+    const timer = setInterval(() => {
+      const now = Date.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 20);
+    try {
+      const rows = (await vscode.commands.executeCommand('pgo.showHotFunctions', { component: 'daw' })) as { display: string }[];
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.equal(rows.length, 50);
+      assert.equal(rows[0]?.display, 'daw::synth::f99999');
+    } finally {
+      clearInterval(timer);
+      fs.rmSync(path.join(dir, 'daw.profdata'), { force: true });
+      fs.rmSync(text, { force: true });
+    }
+    assert.ok(longest < 1500, `the extension host stalled for ${longest} ms`);
+  });
+
   it('Clean removes only the PGO artifacts', async () => {
     const a = await api();
     const canary = path.join(folder(), 'target', 'release', 'canary.txt');

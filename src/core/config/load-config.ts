@@ -314,7 +314,8 @@ function parseWorkloads(v: Validator, node: Node | null, where: string): Workloa
     if (env) {
       const em = v.map(env.value, `${w}.env`, []);
       for (const [k, { value }] of em ?? []) {
-        if (isScalar(value) && value.value !== null && typeof value.value !== 'object') spec.env[k] = String(value.value);
+        if (k === 'LLVM_PROFILE_FILE') v.at(value, `${w}.env.LLVM_PROFILE_FILE: set by the pipeline itself (each run's raw profiles go to their own folder); remove it`);
+        else if (isScalar(value) && value.value !== null && typeof value.value !== 'object') spec.env[k] = String(value.value);
         else v.at(value, `${w}.env.${k}: expected a string`);
       }
     }

@@ -21,16 +21,38 @@ import type { ProfileMetadata } from './profile-metadata';
 /** What `llvm-profdata merge` says when it is older than the profiles (the version trap). */
 const VERSION_TRAP = /unsupported instrumentation profile format version|raw profile version mismatch|Unsupported version/i;
 
-async function mergeFiles(ctx: EngineContext, llvmProfdata: string, inputs: string[], output: string, listFile: string): Promise<void> {
+/** `warning: <file>.profraw: <reason>`: a raw profile llvm-profdata could not read. */
+export function unreadableRawFiles(stderr: readonly string[]): { file: string; reason: string }[] {
+  return stderr
+    .map((l) => /^warning: (.+?\.profraw): (.+)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: m[1] ?? '', reason: m[2] ?? '' }));
+}
+
+/**
+ * Merge raw profiles into `output`. With `skipCorrupt`, unreadable inputs are left out
+ * (`--failure-mode=all`) and returned, so the caller can say which were dropped.
+ */
+async function mergeFiles(
+  ctx: EngineContext,
+  llvmProfdata: string,
+  inputs: string[],
+  output: string,
+  listFile: string,
+  opts: { component: string; skipCorrupt?: boolean },
+): Promise<{ file: string; reason: string }[]> {
   // An input list file, not argv: a workload of many processes can exceed the argument limit.
   fs.writeFileSync(listFile, `${inputs.join('\n')}\n`);
-  const result = await runStreaming(llvmProfdata, ['merge', `--input-files=${listFile}`, '-o', output], {
+  const stderr: string[] = [];
+  const result = await runStreaming(llvmProfdata, ['merge', ...(opts.skipCorrupt ? ['--failure-mode=all'] : []), `--input-files=${listFile}`, '-o', output], {
     signal: ctx.signal,
-    onLine: (line, stream) => ctx.reporter.output(line, stream),
+    onLine: (line, stream) => {
+      if (stream === 'stderr') stderr.push(line);
+      ctx.reporter.output(line, stream);
+    },
   });
   fs.rmSync(listFile, { force: true });
-  if (result.exitCode === 0) return;
-  const text = result.stderrTail.join('\n');
+  const text = stderr.slice(-40).join('\n');
   if (VERSION_TRAP.test(text)) {
     throw new PgoError(
       `${llvmProfdata} cannot read these profiles: its LLVM is not rustc's LLVM ${ctx.rustc.llvmMajor}`,
@@ -39,8 +61,18 @@ async function mergeFiles(ctx: EngineContext, llvmProfdata: string, inputs: stri
       text,
     );
   }
+  const unreadable = unreadableRawFiles(stderr);
+  if (result.exitCode === 0) return unreadable;
   if (/No space left on device|ENOSPC/i.test(text)) {
     throw new PgoError(`the disk filled up while merging into ${output}`, 'free disk space and run the merge again; the previous profile is unchanged', ExitCode.PhaseFailed, text);
+  }
+  if (unreadable.length > 0) {
+    throw new PgoError(
+      `${unreadable.length} raw profile(s) cannot be read: ${unreadable.map((u) => `${u.file} (${u.reason})`).join('; ')}`,
+      `merge without them: \`pgo merge ${opts.component} --skip-corrupt\` (VS Code offers "Merge Without Them"), or delete them`,
+      ExitCode.PhaseFailed,
+      text,
+    );
   }
   throw new PgoError(`llvm-profdata merge failed: ${text || `exit code ${result.exitCode ?? result.signal}`}`, 'check the raw profiles named above; a corrupt one can be deleted', ExitCode.PhaseFailed);
 }
@@ -84,7 +116,7 @@ async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], bina
  * under a temporary name and renamed over the old one only when it is whole, with its metadata,
  * so a failure at any point leaves the last good profile as it was.
  */
-export async function mergePhase(ctx: EngineContext, component: ResolvedComponent): Promise<ProfileMetadata> {
+export async function mergePhase(ctx: EngineContext, component: ResolvedComponent, opts: { skipCorrupt?: boolean } = {}): Promise<ProfileMetadata> {
   const llvm = await requireProfdata(ctx);
   const run = latestCompleteRun(ctx.layout.rawRoot(component.name));
   if (!run) {
@@ -100,10 +132,12 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
     const all = run.commands.flatMap((c) => rawFilesIn(c.rawDir));
     if (all.length === 0) throw new PgoError(`the workload run ${run.runId} has no .profraw files left`, `run the workload again`);
     ctx.reporter.info(`merging ${all.length} raw profile(s) from run ${run.runId}`);
-    await mergeFiles(ctx, llvm.path, all, tmp, `${tmp}.inputs`);
+    const mergeOpts = { component: component.name, skipCorrupt: opts.skipCorrupt };
+    const dropped = await mergeFiles(ctx, llvm.path, all, tmp, `${tmp}.inputs`, mergeOpts);
+    for (const d of dropped) ctx.reporter.warn(`left out ${d.file}: ${d.reason}`);
     // Per-command profiles let the optimize phase tell which command produced unusable counts.
     for (const c of run.commands) {
-      await mergeFiles(ctx, llvm.path, rawFilesIn(c.rawDir), path.join(c.rawDir, 'command.profdata'), path.join(c.rawDir, 'inputs.txt'));
+      await mergeFiles(ctx, llvm.path, rawFilesIn(c.rawDir), path.join(c.rawDir, 'command.profdata'), path.join(c.rawDir, 'inputs.txt'), mergeOpts);
     }
     const data = await readProfile(llvm.path, tmp, { signal: ctx.signal, keepBlockCounts: true });
     const bytes = fs.readFileSync(tmp);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
+import { ensureWritableDir } from '../util/writable-dir';
 
 /**
  * One pipeline at a time per artifact directory (two windows, or the CLI and the extension).
@@ -35,7 +36,7 @@ export class RunLock {
   private constructor(private readonly file: string) {}
 
   static acquire(lockFile: string, command: string): RunLock {
-    fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+    ensureWritableDir(path.dirname(lockFile));
     const me: LockOwner = { pid: process.pid, host: os.hostname(), command, startedAt: new Date().toISOString() };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

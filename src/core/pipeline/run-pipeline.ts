@@ -42,6 +42,7 @@ export async function runPhase(
   component: ResolvedComponent,
   size: number | undefined,
   outcome: ComponentOutcome,
+  opts: { skipCorrupt?: boolean } = {},
 ): Promise<void> {
   const effectiveSize = size ?? component.defaultSize;
   ctx.reporter.phaseStart(phase, component.name, describeStart(phase, component, effectiveSize));
@@ -64,7 +65,7 @@ export async function runPhase(
         break;
       }
       case 'merge': {
-        outcome.meta = await mergePhase(ctx, component);
+        outcome.meta = await mergePhase(ctx, component, { skipCorrupt: opts.skipCorrupt });
         end(true, `${outcome.meta.functions} functions, total count ${outcome.meta.totalCount}`);
         break;
       }
@@ -89,7 +90,7 @@ export async function runPhase(
 export async function runPipeline(
   ctx: EngineContext,
   components: ResolvedComponent[],
-  opts: { size?: number; phases?: readonly PhaseName[]; command?: string } = {},
+  opts: { size?: number; phases?: readonly PhaseName[]; command?: string; skipCorrupt?: boolean } = {},
 ): Promise<ComponentOutcome[]> {
   const phases = opts.phases ?? (['instrument', 'workload', 'merge', 'optimize'] as const);
   const lock = RunLock.acquire(ctx.layout.lockFile, opts.command ?? `pgo ${phases.join('+')}`);
@@ -98,7 +99,7 @@ export async function runPipeline(
     for (const c of components) {
       const outcome: ComponentOutcome = { component: c.name, timings: [] };
       outcomes.push(outcome);
-      for (const phase of phases) await runPhase(ctx, phase, c, opts.size, outcome);
+      for (const phase of phases) await runPhase(ctx, phase, c, opts.size, outcome, { skipCorrupt: opts.skipCorrupt });
     }
     return outcomes;
   } finally {

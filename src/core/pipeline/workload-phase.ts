@@ -71,6 +71,9 @@ export async function workloadPhase(ctx: EngineContext, component: ResolvedCompo
     ...inv.sharedRustflags,
     ...modeRustflags({ kind: 'instrument', rawDir: path.join(ctx.layout.rawRoot(component.name), 'stray') }),
   ]);
+  if (process.env.LLVM_PROFILE_FILE) {
+    ctx.reporter.warn(`LLVM_PROFILE_FILE=${process.env.LLVM_PROFILE_FILE} in your environment is replaced for the workload, so that its profiles land in ${runDir}`);
+  }
   const results: WorkloadCommandResult[] = [];
   for (const spec of component.workloads) {
     results.push(await runOne(ctx, spec, { runDir, root, bins, size: effectiveSize, cargoEnv }));
@@ -123,8 +126,8 @@ async function runOne(
   const rawFiles = countRawFiles(rawDir);
   if (rawFiles === 0) {
     throw new PgoError(
-      `workload "${spec.name}" wrote no .profraw file: it did not run an instrumented binary`,
-      'run the instrumented binary with {bin:NAME} in the command, or a `cargo` command (it reuses the instrumented build)',
+      `workload "${spec.name}" wrote no .profraw file: it did not run an instrumented binary, or something it ran set LLVM_PROFILE_FILE itself (a wrapper script), so the profiles went elsewhere`,
+      'run the instrumented binary with {bin:NAME} in the command, or a `cargo` command (it reuses the instrumented build); do not set LLVM_PROFILE_FILE inside the workload',
     );
   }
   ctx.reporter.info(`workload "${spec.name}": ${rawFiles} raw profile file(s) in ${(durationMs / 1000).toFixed(1)}s`);

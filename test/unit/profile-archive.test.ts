@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createTarGz, readTarGz, type TarEntry } from '../../src/core/util/tar-gz';
+import { entryProblem, restoreProfiles, archiveProfiles, defaultArchiveName } from '../../src/core/pipeline/profile-archive';
+import { parseConfig } from '../../src/core/config/load-config';
+import { resolveProject } from '../../src/core/config/resolve-project';
+import { ArtifactLayout } from '../../src/core/pipeline/artifact-layout';
+import type { EngineContext } from '../../src/core/pipeline/engine-context';
+import { silentReporter } from '../../src/core/pipeline/reporter';
+import { midiWorkspace } from './fixtures';
+import { tempDir } from './helpers';
+
+function context(root: string): EngineContext {
+  const project = resolveProject(midiWorkspace(root), parseConfig('', path.join(root, 'pgo.yaml')));
+  return {
+    project,
+    layout: new ArtifactLayout(project.artifactRoot),
+    rustc: { version: '1.95.0', versionLine: 'rustc 1.95.0', host: 'x86_64-unknown-linux-gnu', llvmVersion: '22.1.2', llvmMajor: 22 },
+    reporter: silentReporter,
+  };
+}
+
+const file = (name: string, text: string): TarEntry => ({ name, type: 'file', data: Buffer.from(text) });
+
+describe('tar.gz', () => {
+  it('round-trips files, folders and long names', () => {
+    const long = `${'d'.repeat(120)}/${'f'.repeat(90)}`;
+    const entries = readTarGz(createTarGz([{ name: 'a', type: 'directory', data: Buffer.alloc(0) }, file('a/x.txt', 'hello'), file(long, 'x'.repeat(1000))]));
+    assert.deepEqual(entries.map((e) => [e.name, e.type, e.data.toString().length]), [['a', 'directory', 0], ['a/x.txt', 'file', 5], [long, 'file', 1000]]);
+    assert.equal(entries[1]?.data.toString(), 'hello');
+  });
+  it('reports links as links', () => {
+    const [s, h] = readTarGz(createTarGz([{ name: 'p/l', type: 'symlink', linkname: '/etc/passwd', data: Buffer.alloc(0) }, { name: 'p/h', type: 'hardlink', linkname: '../x', data: Buffer.alloc(0) }]));
+    assert.deepEqual([s?.type, s?.linkname, h?.type], ['symlink', '/etc/passwd', 'hardlink']);
+  });
+  it('says when the file is not gzip', () => {
+    assert.throws(() => readTarGz(Buffer.from('plain text')), /not a gzip file/);
+  });
+});
+
+describe('profile archive', () => {
+  const comps = ['pipeline', 'daw'];
+  it('accepts only our own files, by name and type', () => {
+    assert.equal(entryProblem('pipeline/pipeline.profdata', 'file', comps), undefined);
+    assert.equal(entryProblem('daw/daw.profdata.index.json', 'file', comps), undefined);
+    assert.equal(entryProblem('daw', 'directory', comps), undefined);
+    assert.match(entryProblem('/etc/cron.d/x', 'file', comps) ?? '', /absolute path/);
+    assert.match(entryProblem('../../.bashrc', 'file', comps) ?? '', /climbs out/);
+    assert.match(entryProblem('pipeline/../../x', 'file', comps) ?? '', /climbs out/);
+    assert.match(entryProblem('pipeline/pipeline.profdata', 'symlink', comps) ?? '', /is a link/);
+    assert.match(entryProblem('pipeline/pipeline.profdata', 'hardlink', comps) ?? '', /is a link/);
+    assert.match(entryProblem('other/other.profdata', 'file', comps) ?? '', /not a profile of this workspace/);
+    assert.match(entryProblem('pipeline/run.sh', 'file', comps) ?? '', /not a profile, its metadata/);
+  });
+
+  it('archives with a dated name and restores the same bytes', () => {
+    const root = tempDir();
+    const ctx = context(root);
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'), { recursive: true });
+    fs.writeFileSync(ctx.layout.profdata('pipeline'), 'PROFILE');
+    fs.writeFileSync(ctx.layout.metadata('pipeline'), '{"schema":1}');
+    const { file: archive, entries } = archiveProfiles(ctx);
+    assert.equal(path.basename(archive), defaultArchiveName());
+    assert.deepEqual(entries, ['pipeline/pipeline.profdata', 'pipeline/pipeline.profdata.json']);
+    fs.rmSync(ctx.layout.root, { recursive: true });
+    const written = restoreProfiles(ctx, archive);
+    assert.equal(written.length, 2);
+    assert.equal(fs.readFileSync(ctx.layout.profdata('pipeline'), 'utf8'), 'PROFILE');
+  });
+
+  for (const [label, evil] of [
+    ['an absolute path', file('/tmp/PWNED', 'x')],
+    ['..', file('pipeline/../../canary.txt', 'overwritten')],
+    ['a symlink pointing outside', { name: 'pipeline/pipeline.profdata', type: 'symlink', linkname: '../../canary.txt', data: Buffer.alloc(0) } as TarEntry],
+  ] as const) {
+    it(`refuses an archive with ${label}, and restores nothing from it`, () => {
+      const root = tempDir();
+      const ctx = context(root);
+      const canary = path.join(root, 'canary.txt');
+      fs.writeFileSync(canary, 'alive');
+      const archive = path.join(root, 'evil.tar.gz');
+      fs.writeFileSync(archive, createTarGz([file('pipeline/pipeline.profdata', 'GOOD LOOKING'), evil]));
+      assert.throws(() => restoreProfiles(ctx, archive), /refusing to restore/);
+      assert.equal(fs.readFileSync(canary, 'utf8'), 'alive');
+      assert.equal(fs.existsSync(ctx.layout.profdata('pipeline')), false, 'not even the good-looking entry was written');
+    });
+  }
+
+  it('refuses to write through a symlinked component folder', () => {
+    const root = tempDir();
+    const ctx = context(root);
+    const outside = path.join(root, 'outside');
+    fs.mkdirSync(outside);
+    fs.mkdirSync(ctx.layout.root, { recursive: true });
+    fs.symlinkSync(outside, ctx.layout.componentDir('pipeline'));
+    const archive = path.join(root, 'a.tar.gz');
+    fs.writeFileSync(archive, createTarGz([file('pipeline/pipeline.profdata', 'x')]));
+    assert.throws(() => restoreProfiles(ctx, archive), /outside/);
+    assert.deepEqual(fs.readdirSync(outside), []);
+  });
+});
