@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import { ExitCode, isPgoError, errorMessage } from '../core/errors';
+import { ExitCode, isPgoError, errorMessage, fromSystemError } from '../core/errors';
 import { killAllChildren } from '../core/util/process';
 import { selectComponents, type ProjectOverrides } from '../core/config/resolve-project';
-import { ArtifactLayout } from '../core/pipeline/artifact-layout';
 import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
 import { runPipeline } from '../core/pipeline/run-pipeline';
 import { cleanArtifacts } from '../core/pipeline/clean-artifacts';
@@ -112,7 +111,14 @@ async function main(argv: string[]): Promise<number> {
   });
   const components = selectComponents(ctx.project, args.component);
   run.artifactRoot = ctx.project.artifactRoot;
-  const record = (ok: boolean, exitCode: number, e?: unknown): void =>
+  const record = (ok: boolean, exitCode: number, e?: unknown): void => {
+    // Losing the lock says nothing about the run holding it: leave its record alone.
+    if (exitCode === ExitCode.Locked) return;
+    try {
+      ctx.layout.ensureRoot();
+    } catch {
+      return; // not our folder: write nothing there
+    }
     writeLastRun(ctx.project.artifactRoot, {
       state: ok ? 'ok' : exitCode === ExitCode.Cancelled ? 'cancelled' : 'failed',
       command,
@@ -124,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
       fix: isPgoError(e) ? e.fix : undefined,
       updatedAt: new Date().toISOString(),
     });
+  };
 
   switch (args.command) {
     case 'pipeline':
@@ -152,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
       for (const c of components) {
         const file = ctx.layout.profdata(c.name);
         if (!fs.existsSync(file)) {
-          print(`${c.name}: no profile yet (run \`pgo pipeline ${c.name}\`)`);
+          if (!args.json) print(`${c.name}: no profile yet (run \`pgo pipeline ${c.name}\`)`);
           continue;
         }
         const data = await readProfile(llvm.path, file, { signal: controller.signal });
@@ -180,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'clean': {
       const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? components[0]?.name : undefined);
-      print(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}` : `nothing to clean in ${new ArtifactLayout(ctx.project.artifactRoot).root}`);
+      print(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}` : `nothing to clean in ${ctx.layout.root}`);
       return ExitCode.Ok;
     }
   }
@@ -191,14 +198,16 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
+  (err: unknown) => {
+    const e = fromSystemError(err);
     if (isPgoError(e)) {
       process.stderr.write(`error: ${e.message}\n`);
       if (e.fix) process.stderr.write(`fix: ${e.fix}\n`);
       if (e.details && process.env.PGO_DEBUG) process.stderr.write(`${e.details}\n`);
       process.exitCode = e.code;
     } else {
-      process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(`internal error: ${e instanceof Error ? (process.env.PGO_DEBUG ? (e.stack ?? e.message) : e.message) : String(e)}\n`);
+      process.stderr.write('fix: run again with PGO_DEBUG=1 for details, and report it\n');
       process.exitCode = ExitCode.PhaseFailed;
     }
   },

@@ -45,3 +45,24 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/**
+ * A file-system failure from Node (no space, no permission, read-only) in the user's terms; other
+ * values pass through unchanged.
+ */
+export function fromSystemError(e: unknown): unknown {
+  if (e instanceof PgoError || !(e instanceof Error)) return e;
+  const { code, path } = e as NodeJS.ErrnoException;
+  const where = path ? ` (${path})` : '';
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new PgoError(`the disk is full${where}`, 'free disk space and run again; the last good profile is unchanged');
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new PgoError(`cannot write${where}: ${code === 'EROFS' ? 'read-only file system' : 'permission denied'}`, 'make the workspace and its target directory writable', ExitCode.Prerequisites);
+    default:
+      return e;
+  }
+}

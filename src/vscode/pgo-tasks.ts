@@ -37,12 +37,16 @@ export function taskName(def: PgoTaskDefinition): string {
 }
 
 export function createPgoTask(cliPath: string, ws: PgoWorkspace, def: PgoTaskDefinition): vscode.Task {
+  const settings = readSettings(ws.folder.uri);
+  // A tasks.json entry without component or size takes the pgo.defaultComponent / pgo.defaultSize settings.
+  const component = def.component ?? (def.phase === 'clean' ? undefined : settings.defaultComponent);
+  const size = def.size ?? (def.phase === 'pipeline' || def.phase === 'workload' ? settings.defaultSize : undefined);
   const args = [cliPath, def.phase];
-  if (def.component) args.push(def.component);
+  if (component) args.push(component);
   args.push('--workspace', ws.root);
-  if (def.size !== undefined) args.push('--size', String(def.size));
+  if (size !== undefined) args.push('--size', String(size));
   if (def.skipCorrupt) args.push('--skip-corrupt');
-  args.push(...toCliFlags(readSettings(ws.folder.uri)), '--color');
+  args.push(...toCliFlags(settings), '--color');
   // The extension host's own runtime runs the CLI: Node in a server, Electron-as-Node on desktop.
   const execution = new vscode.ProcessExecution(process.execPath, args, {
     cwd: ws.root,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ExitCode } from '../core/errors';
 import type { LastRun } from '../core/pipeline/last-run';
-import { createPgoTask, TASK_TYPE, type PgoTaskDefinition } from './pgo-tasks';
+import { createPgoTask, type PgoTaskDefinition } from './pgo-tasks';
 import type { PgoWorkspace } from './pgo-workspace';
 import type { StatusBar } from './status-bar';
 import type { WorkspaceRegistry } from './workspace-registry';
@@ -42,17 +42,33 @@ export class TaskRunner {
     this.log.info(`task: ${task.detail ?? task.name}`);
     await this.registry.setRunning(true);
     this.status.running(ws, def);
+    const started = Date.now();
     try {
-      const execution = await vscode.tasks.executeTask(task);
-      const exitCode = await new Promise<number | undefined>((resolve) => {
-        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-          if (e.execution === execution || (e.execution.task.definition.type === TASK_TYPE && e.execution.task.name === task.name)) {
-            sub.dispose();
-            resolve(e.exitCode);
-          }
-        });
-      });
-      const lastRun = ws.lastRun();
+      // Listen before starting: a task that fails to spawn ends at once, with no process event.
+      let execution: vscode.TaskExecution | undefined;
+      let settle: (code: number | undefined) => void = () => undefined;
+      const ended = new Promise<number | undefined>((resolve) => (settle = resolve));
+      const early: { code: number | undefined; execution: vscode.TaskExecution }[] = [];
+      const onEnd = (e: vscode.TaskExecution, code: number | undefined): void => {
+        if (execution === undefined) early.push({ code, execution: e });
+        else if (e === execution) settle(code);
+      };
+      const subs = [
+        vscode.tasks.onDidEndTaskProcess((e) => onEnd(e.execution, e.exitCode)),
+        vscode.tasks.onDidEndTask((e) => onEnd(e.execution, undefined)),
+      ];
+      let exitCode: number | undefined;
+      try {
+        execution = await vscode.tasks.executeTask(task);
+        const before = early.find((x) => x.execution === execution);
+        if (before) settle(before.code);
+        exitCode = await ended;
+      } finally {
+        for (const s of subs) s.dispose();
+      }
+      // Only this run's record counts: an older one would describe another run's failure.
+      const recorded = ws.lastRun();
+      const lastRun = recorded && Date.parse(recorded.updatedAt) >= started - 1000 ? recorded : undefined;
       const outcome: TaskOutcome = { exitCode, lastRun };
       this.log.info(`task ended with exit code ${exitCode}: ${task.name}`);
       this.status.finished(ws, def, outcome);

@@ -51,13 +51,18 @@ export class WorkspaceRegistry implements vscode.Disposable {
     return loaded[0] ?? this.list[0];
   }
 
+  private generation = 0;
+
   async reload(): Promise<void> {
+    // Reloads overlap (activation, Refresh, file changes): only the newest may publish its result.
+    const generation = ++this.generation;
     const next: PgoWorkspace[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
       for (const root of findCargoRoots(folder)) next.push(new PgoWorkspace(folder, root));
     }
     await Promise.all(next.map((w) => w.load()));
+    if (generation !== this.generation) return;
     for (const w of next) {
       if (w.error) this.log.warn(`${w.label}: ${w.error}`);
       else this.log.info(`${w.label}: components ${w.project?.components.map((c) => c.name).join(', ')}; artifacts in ${w.project?.artifactRoot}`);
@@ -98,9 +103,12 @@ export class WorkspaceRegistry implements vscode.Disposable {
       if (!root) continue;
       // Relative to the folder when possible: the artifact dir may not exist yet.
       const rel = path.relative(w.folder.uri.fsPath, root);
+      // Only the files the extension reads: cargo's own .json files under the build folders would
+      // keep the debounce busy for a whole build.
+      const files = '{last-run.json,*/*.profdata,*/*.profdata.json,*/*.profdata.index.json,*/raw/*/run.json,*/instrumented/pgo-build-settings.json}';
       const pattern = rel.startsWith('..')
-        ? new vscode.RelativePattern(vscode.Uri.file(root), '**/*.{profdata,json}')
-        : new vscode.RelativePattern(w.folder, `${rel.split(path.sep).join('/')}/**/*.{profdata,json}`);
+        ? new vscode.RelativePattern(vscode.Uri.file(root), files)
+        : new vscode.RelativePattern(w.folder, `${rel.split(path.sep).join('/')}/${files}`);
       const watcher = vscode.workspace.createFileSystemWatcher(pattern);
       const onChange = (): void => this.schedule(false);
       this.artifactWatchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));

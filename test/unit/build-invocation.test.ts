@@ -81,3 +81,24 @@ describe('cargo build invocation', () => {
     assert.deepEqual(instrument.args.slice(1, 3), ['--profile', 'release-lto']);
   });
 });
+
+describe('rustflags in cargo config files', () => {
+  it('finds the config files that set rustflags, up the tree and in CARGO_HOME', async () => {
+    const { configFilesWithRustflags } = await import('../../src/core/workspace/cargo-config-rustflags');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { tempDir } = await import('./helpers');
+    const root = tempDir();
+    const ws = path.join(root, 'a', 'ws');
+    fs.mkdirSync(path.join(ws, '.cargo'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'a', '.cargo'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'home'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.cargo', 'config.toml'), '[build]\nrustflags = ["-Ctarget-cpu=native"]\n');
+    fs.writeFileSync(path.join(root, 'a', '.cargo', 'config.toml'), '[net]\nretry = 2\n');
+    fs.writeFileSync(path.join(root, 'home', 'config.toml'), '[target.x86_64-unknown-linux-gnu]\n  rustflags = ["-Clink-arg=-fuse-ld=mold"]\n');
+    assert.deepEqual(configFilesWithRustflags(ws, { CARGO_HOME: path.join(root, 'home') }), [
+      path.join(ws, '.cargo', 'config.toml'),
+      path.join(root, 'home', 'config.toml'),
+    ]);
+  });
+});

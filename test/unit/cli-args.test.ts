@@ -5,7 +5,7 @@ import { expandArgument } from '../../src/core/pipeline/workload-phase';
 describe('CLI arguments', () => {
   it('reads command, component and options', () => {
     assert.deepEqual(parseCliArgs(['pipeline', 'all', '--size', '500', '--workspace=/w', '--json'], '/cwd'), {
-      command: 'pipeline', component: 'all', size: 500, workspace: '/w', rustflags: [], top: 20, json: true,
+      command: 'pipeline', component: 'all', size: 500, workspace: '/w', rustflags: [], skipCorrupt: false, top: 20, json: true,
     });
     assert.deepEqual(parseCliArgs(['optimize', '--rustflag', '-Ctarget-cpu=native', '--rustflag=-g', '--min-free-gb', '2.5'], '/').rustflags, ['-Ctarget-cpu=native', '-g']);
     assert.equal(parseCliArgs([], '/cwd').command, 'help');

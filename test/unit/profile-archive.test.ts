@@ -92,11 +92,32 @@ describe('profile archive', () => {
     const ctx = context(root);
     const outside = path.join(root, 'outside');
     fs.mkdirSync(outside);
-    fs.mkdirSync(ctx.layout.root, { recursive: true });
+    ctx.layout.ensureRoot();
     fs.symlinkSync(outside, ctx.layout.componentDir('pipeline'));
     const archive = path.join(root, 'a.tar.gz');
     fs.writeFileSync(archive, createTarGz([file('pipeline/pipeline.profdata', 'x')]));
     assert.throws(() => restoreProfiles(ctx, archive), /outside/);
     assert.deepEqual(fs.readdirSync(outside), []);
+  });
+});
+
+describe('artifact directory ownership', () => {
+  it('adopts a new or empty folder, refuses one with foreign files, and clean leaves foreign files alone', async () => {
+    const { cleanArtifacts } = await import('../../src/core/pipeline/clean-artifacts');
+    const root = tempDir();
+    const ctx = context(root);
+    fs.mkdirSync(ctx.layout.root, { recursive: true });
+    fs.writeFileSync(path.join(ctx.layout.root, 'users-own-binary'), 'keep');
+    assert.throws(() => ctx.layout.ensureRoot(), /already holds files that Rust PGO did not create/);
+    assert.throws(() => cleanArtifacts(ctx), /Rust PGO did not create it/);
+    assert.equal(fs.readFileSync(path.join(ctx.layout.root, 'users-own-binary'), 'utf8'), 'keep');
+    fs.rmSync(path.join(ctx.layout.root, 'users-own-binary'));
+    ctx.layout.ensureRoot();
+    assert.ok(ctx.layout.isOwned());
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'));
+    fs.writeFileSync(path.join(ctx.layout.root, 'added-later.txt'), 'keep');
+    const removed = cleanArtifacts(ctx);
+    assert.deepEqual(removed, [ctx.layout.componentDir('pipeline')]);
+    assert.equal(fs.readFileSync(path.join(ctx.layout.root, 'added-later.txt'), 'utf8'), 'keep', 'clean removes only what the engine makes');
   });
 });

@@ -25,3 +25,15 @@ describe('run lock', () => {
     lock.release();
   });
 });
+
+describe('run lock: files being written', () => {
+  it('treats a fresh unreadable lock as another run starting, and an old one as stale', () => {
+    const file = path.join(tempDir(), 'pgo.lock');
+    fs.writeFileSync(file, '');
+    assert.throws(() => RunLock.acquire(file, 'pgo merge'), /another PGO run is starting/);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(file, old, old);
+    RunLock.acquire(file, 'pgo merge').release();
+    assert.equal(fs.existsSync(file), false);
+  });
+});

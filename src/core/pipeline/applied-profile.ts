@@ -29,7 +29,8 @@ export interface AppliedResult {
   mismatched: number;
 }
 
-const mangledOf = (name: string): string => splitProfileName(name).mangled;
+/** A profile record's symbol, without the `<cgu>;` prefix of internal functions. */
+export const mangledOf = (name: string): string => splitProfileName(name).mangled;
 
 export function isWorkspaceFunction(name: string, crates: ReadonlySet<string>): boolean {
   const c = crateOf(demangle(mangledOf(name)).display);

@@ -1,4 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ExitCode, PgoError } from '../errors';
+import { ensureWritableDir } from '../util/writable-dir';
+
+/** Written into the artifact root when the engine creates it: clean deletes only what it owns. */
+export const OWNER_MARKER = '.rust-pgo';
 
 /**
  * Where each phase reads and writes, under the artifact root (default `<target>/pgo`). The user's
@@ -12,6 +18,29 @@ import * as path from 'node:path';
  */
 export class ArtifactLayout {
   constructor(readonly root: string) {}
+
+  /** The root exists and was made by Rust PGO (it holds the marker). */
+  isOwned(): boolean {
+    return fs.existsSync(path.join(this.root, OWNER_MARKER));
+  }
+
+  /**
+   * Create the root, or adopt it when it is empty. A folder that already holds other things (say
+   * `artifactDir: target/release`) is refused: the engine would later delete in it.
+   */
+  ensureRoot(): void {
+    if (this.isOwned()) return;
+    const exists = fs.existsSync(this.root);
+    if (exists && fs.readdirSync(this.root).length > 0) {
+      throw new PgoError(
+        `${this.root} already holds files that Rust PGO did not create, so it cannot be the artifact directory (clean would delete them)`,
+        'set artifactDir in pgo.yaml to a folder of its own, e.g. target/pgo, or empty that folder',
+        ExitCode.Usage,
+      );
+    }
+    ensureWritableDir(this.root);
+    fs.writeFileSync(path.join(this.root, OWNER_MARKER), 'Created by Rust PGO: its profiles and builds. `pgo clean` deletes this folder.\n');
+  }
 
   get lockFile(): string {
     return path.join(this.root, 'pgo.lock');
@@ -49,6 +78,11 @@ export class ArtifactLayout {
   /** The profile keyed by source file, for editors (see source-index.ts). */
   sourceIndex(component: string): string {
     return `${this.profdata(component)}.index.json`;
+  }
+
+  /** A profile and what belongs to it: what archive keeps and delete removes. */
+  profileFiles(component: string): string[] {
+    return [this.profdata(component), this.metadata(component), this.sourceIndex(component)];
   }
 
   /** The settings the instrumented build used, so the optimized build can prove it matches. */

@@ -5,7 +5,7 @@ import type { Project, ResolvedComponent } from '../config/resolve-project';
  * The cargo command line and environment for the instrumented and the optimized build. Both come
  * from this one function, so they differ only in the profile flag: PGO matches functions by
  * symbol name, and any other difference in cargo profile settings changes the symbol hashes and
- * silently voids the profile (see docs/pgo-traps.md).
+ * silently voids the profile (README, "The silent trap").
  */
 export type BuildMode =
   | { kind: 'instrument'; rawDir: string }
@@ -45,7 +45,7 @@ export function sharedBuildEnv(project: Project, targetDir: string, host: string
     RUSTFLAGS: undefined,
     CARGO_TERM_COLOR: 'never',
   };
-  if (b.lto !== undefined) env[`${p}LTO`] = b.lto === 'off' ? 'off' : b.lto;
+  if (b.lto !== undefined) env[`${p}LTO`] = b.lto;
   if (b.codegenUnits !== undefined) env[`${p}CODEGEN_UNITS`] = String(b.codegenUnits);
   if (b.debug !== undefined) env[`${p}DEBUG`] = b.debug;
   return env;

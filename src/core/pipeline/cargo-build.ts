@@ -5,8 +5,8 @@ import { parsePgoWarning, type PgoWarning } from './pgo-warnings';
 import type { Reporter } from './reporter';
 
 export interface BuiltExecutable {
+  /** The bin target's name. */
   target: string;
-  package: string;
   path: string;
 }
 
@@ -17,19 +17,10 @@ export interface CargoBuildResult {
 
 interface CargoMessage {
   reason?: string;
-  package_id?: string;
   target?: { name?: string; kind?: string[] };
   executable?: string | null;
   message?: { rendered?: string; message?: string; level?: string };
   success?: boolean;
-}
-
-function packageName(id: string | undefined): string {
-  // "path+file:///x/pipeline#0.1.0" or "pipeline 0.1.0 (path+file:///x)"
-  if (!id) return '';
-  const hash = /[/#]([A-Za-z0-9_-]+)[#@][^/]*$/.exec(id);
-  if (hash?.[1]) return hash[1];
-  return id.split(' ')[0] ?? '';
 }
 
 /**
@@ -68,7 +59,7 @@ export async function runCargoBuild(
         if (w) pgoWarnings.push(w);
         else if (msg.message.rendered) for (const l of msg.message.rendered.trimEnd().split('\n')) reporter.output(l, 'stdout');
       } else if (msg.reason === 'compiler-artifact' && msg.executable) {
-        executables.push({ target: msg.target?.name ?? '', package: packageName(msg.package_id), path: msg.executable });
+        executables.push({ target: msg.target?.name ?? '', path: msg.executable });
       } else if (msg.reason === 'build-finished') {
         finished = msg.success;
       }

@@ -4,6 +4,8 @@ import { ExitCode, PgoError } from '../errors';
 import { isStrictlyInside } from '../util/safe-path';
 import type { EngineContext } from './engine-context';
 import { RunLock } from './run-lock';
+import { OWNER_MARKER } from './artifact-layout';
+import { LAST_RUN_FILE } from './last-run';
 
 /**
  * Delete PGO artifacts: one component's folder, or all of them. Only folders strictly inside the
@@ -17,26 +19,37 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
     throw new PgoError(`refusing to delete ${layout.root}: it is not inside ${targetDir}`, 'fix artifactDir in pgo.yaml', ExitCode.Usage);
   }
   if (!fs.existsSync(layout.root)) return [];
+  if (!layout.isOwned()) {
+    throw new PgoError(
+      `refusing to delete in ${layout.root}: Rust PGO did not create it (no ${OWNER_MARKER} marker)`,
+      'set artifactDir in pgo.yaml to a folder of its own, e.g. target/pgo',
+      ExitCode.Usage,
+    );
+  }
   const lock = RunLock.acquire(layout.lockFile, 'pgo clean');
   const removed: string[] = [];
   try {
-    const names = component ? [component] : fs.readdirSync(layout.root).filter((n) => n !== path.basename(layout.lockFile));
+    // Only what the engine makes: the components' folders and its run record, never other entries.
+    const names = component ? [component] : [...project.components.map((c) => c.name), LAST_RUN_FILE];
     for (const name of names) {
-      const dir = path.join(layout.root, name);
-      if (!isStrictlyInside(dir, layout.root) || !fs.existsSync(dir)) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
-      removed.push(dir);
+      const p = path.join(layout.root, name);
+      if (!isStrictlyInside(p, layout.root) || !fs.existsSync(p)) continue;
+      fs.rmSync(p, { recursive: true, force: true });
+      removed.push(p);
     }
   } finally {
     lock.release();
   }
-  if (!component) fs.rmSync(layout.root, { recursive: true, force: true });
+  // The root goes only when nothing but its marker is left (another run may have started meanwhile).
+  if (!component && fs.readdirSync(layout.root).every((n) => n === OWNER_MARKER)) {
+    fs.rmSync(layout.root, { recursive: true, force: true });
+  }
   return removed;
 }
 
 /** Delete one component's profile, its metadata and source index (not its builds). */
 export function deleteProfile(ctx: EngineContext, component: string): string[] {
-  const files = [ctx.layout.profdata(component), ctx.layout.metadata(component), ctx.layout.sourceIndex(component)];
+  const files = ctx.layout.profileFiles(component);
   for (const f of files) {
     if (!isStrictlyInside(f, ctx.project.workspace.targetDirectory)) {
       throw new PgoError(`refusing to delete ${f}: it is not inside ${ctx.project.workspace.targetDirectory}`, 'fix artifactDir in pgo.yaml', ExitCode.Usage);

@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { writeFileAtomic } from '../util/atomic-write';
+import { ensureWritableDir } from '../util/writable-dir';
+import { sourceHash } from '../workspace/source-state';
+import { configFilesWithRustflags } from '../workspace/cargo-config-rustflags';
 import { cargoBuildInvocation, type BuildInvocation } from './build-invocation';
 import { runCargoBuild, type BuiltExecutable } from './cargo-build';
 import type { EngineContext } from './engine-context';
@@ -13,6 +16,8 @@ export interface InstrumentStamp {
   createdAt: string;
   binaries: BuiltExecutable[];
   rustflags: string[];
+  /** The sources this build was made from: a profile is only as current as they are. */
+  sourceHash: string;
 }
 
 export function instrumentInvocation(ctx: EngineContext, component: ResolvedComponent): BuildInvocation {
@@ -28,28 +33,45 @@ export function instrumentInvocation(ctx: EngineContext, component: ResolvedComp
 export async function instrumentPhase(ctx: EngineContext, component: ResolvedComponent): Promise<InstrumentStamp> {
   const inv = instrumentInvocation(ctx, component);
   const stampFile = ctx.layout.instrumentStamp(component.name);
-  fs.mkdirSync(ctx.layout.instrumentedTargetDir(component.name), { recursive: true });
+  ensureWritableDir(ctx.layout.instrumentedTargetDir(component.name));
+  const sources = sourceHash(ctx.project.workspace); // before the build: edits during it make the stamp stale
   // A half-finished build must not look finished to the workload phase.
   fs.rmSync(stampFile, { force: true });
+  for (const f of configFilesWithRustflags(ctx.project.workspace.root)) {
+    ctx.reporter.warn(`rustflags in ${f} do not apply to the PGO builds (their flags take precedence); add the ones you need to build.rustflags in pgo.yaml`);
+  }
   ctx.reporter.info(`cargo ${inv.args.join(' ')}`);
   ctx.reporter.info(`rustflags: ${(inv.env.CARGO_ENCODED_RUSTFLAGS ?? '').split('\x1f').join(' ')}`);
   const built = await runCargoBuild(inv, ctx.project.workspace.root, ctx.reporter, ctx.signal, 'the instrumented build');
   const binaries = built.executables.filter((e) => component.bins.some((b) => b.name === e.target));
-  const stamp: InstrumentStamp = { fingerprint: inv.fingerprint, createdAt: new Date().toISOString(), binaries, rustflags: inv.sharedRustflags };
+  const stamp: InstrumentStamp = { fingerprint: inv.fingerprint, createdAt: new Date().toISOString(), binaries, rustflags: inv.sharedRustflags, sourceHash: sources };
   writeFileAtomic(stampFile, JSON.stringify(stamp, null, 2));
   return stamp;
 }
 
-export function readInstrumentStamp(ctx: EngineContext, component: ResolvedComponent): InstrumentStamp {
-  const file = ctx.layout.instrumentStamp(component.name);
-  let stamp: InstrumentStamp;
+/** The stamp of the last instrumented build, or undefined when there is none. */
+export function findInstrumentStamp(ctx: EngineContext, component: string): InstrumentStamp | undefined {
   try {
-    stamp = JSON.parse(fs.readFileSync(file, 'utf8')) as InstrumentStamp;
+    return JSON.parse(fs.readFileSync(ctx.layout.instrumentStamp(component), 'utf8')) as InstrumentStamp;
   } catch {
+    return undefined;
+  }
+}
+
+/** The stamp, checked: it exists, its binaries exist, and it matches today's build settings. */
+export function readInstrumentStamp(ctx: EngineContext, component: ResolvedComponent): InstrumentStamp {
+  const stamp = findInstrumentStamp(ctx, component.name);
+  if (!stamp) {
     throw new PgoError(
       `component "${component.name}" has no instrumented build yet`,
       `run the instrument phase first (\`pgo instrument ${component.name}\`), or the whole pipeline`,
       ExitCode.PhaseFailed,
+    );
+  }
+  if (stamp.fingerprint !== instrumentInvocation(ctx, component).fingerprint) {
+    throw new PgoError(
+      `the build settings changed since the instrumented build of "${component.name}" (pgo.yaml build section, rustflags or toolchain)`,
+      `run \`pgo instrument ${component.name}\` again, or the whole pipeline`,
     );
   }
   const missing = stamp.binaries.filter((b) => !fs.existsSync(b.path));

@@ -11,11 +11,11 @@ import { ThresholdBuilder } from '../profile/hotness';
 import type { ProfileFunction } from '../profile/profile-model';
 import { buildSourceIndex, type SourceIndex } from '../profile/source-index';
 import { lookupSourceLocations } from '../profile/source-locations';
-import { splitProfileName } from '../demangle';
+import { mangledOf } from './applied-profile';
 import { gitState, sourceHash } from '../workspace/source-state';
 import { requireProfdata, type EngineContext } from './engine-context';
 import { readInstrumentStamp } from './instrument-phase';
-import { latestCompleteRun } from './workload-phase';
+import { latestCompleteRun, rawFilesIn } from './workload-phase';
 import type { ProfileMetadata } from './profile-metadata';
 
 /** What `llvm-profdata merge` says when it is older than the profiles (the version trap). */
@@ -77,22 +77,23 @@ async function mergeFiles(
   throw new PgoError(`llvm-profdata merge failed: ${text || `exit code ${result.exitCode ?? result.signal}`}`, 'check the raw profiles named above; a corrupt one can be deleted', ExitCode.PhaseFailed);
 }
 
-function rawFilesIn(dir: string): string[] {
-  try {
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.profraw'))
-      .map((f) => path.join(dir, f));
-  } catch {
-    return [];
-  }
+function emptyIndex(sha256: string, message: string, fix: string): SourceIndex {
+  return {
+    schema: 1,
+    profileSha256: sha256,
+    totalCount: 0,
+    thresholds: { hot: 0, warm: 0, totalCount: 0 },
+    files: {},
+    external: 0,
+    unmapped: 0,
+    mapping: { method: 'none', problem: { message, fix } },
+  };
 }
 
 /** Hot/warm thresholds and the functions' source lines, computed once per profile. */
 async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], binaries: string[], llvmBinDir: string, sha256: string): Promise<SourceIndex> {
   const thresholds = new ThresholdBuilder();
   for (const f of functions) for (const c of f.blockCounts ?? []) thresholds.add(c);
-  const mangledOf = (name: string): string => splitProfileName(name).mangled;
   const lookup = await lookupSourceLocations({
     binaries,
     llvmBinDir,
@@ -123,6 +124,12 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
     throw new PgoError(`component "${component.name}" has no completed workload run to merge`, `run the workload first (\`pgo workload ${component.name}\`)`);
   }
   const stamp = readInstrumentStamp(ctx, component);
+  if (run.fingerprint !== undefined && run.fingerprint !== stamp.fingerprint) {
+    throw new PgoError(
+      `the newest workload run (${run.runId}) was recorded with an older instrumented build of "${component.name}"`,
+      `run the workload again (\`pgo workload ${component.name}\`), or the whole pipeline`,
+    );
+  }
   const target = ctx.layout.profdata(component.name);
   removeStaleTemps(path.dirname(target));
   const tmp = tempPathFor(target);
@@ -143,7 +150,14 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
     const bytes = fs.readFileSync(tmp);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const ws = ctx.project.workspace;
-    const index = await buildIndex(ctx, data.functions, stamp.binaries.map((b) => b.path), path.dirname(llvm.path), sha256);
+    // Lines and function hashes are read from today's sources: only valid if they are the ones the
+    // instrumented build was made from.
+    const recordedFrom = run.sourceHash ?? stamp.sourceHash;
+    const sourcesNow = sourceHash(ws);
+    const index =
+      recordedFrom === sourcesNow
+        ? await buildIndex(ctx, data.functions, stamp.binaries.map((b) => b.path), path.dirname(llvm.path), sha256)
+        : emptyIndex(sha256, 'the sources changed since the instrumented build, so the profile cannot be placed on today\'s lines', 'run the whole pipeline again to see the profile in the editor');
     fs.writeFileSync(tmpIndex, JSON.stringify(index));
     const meta: ProfileMetadata = {
       schema: 1,
@@ -164,8 +178,8 @@ export async function mergePhase(ctx: EngineContext, component: ResolvedComponen
       toolchain: { rustc: ctx.rustc.versionLine, llvm: ctx.rustc.llvmVersion, host: ctx.rustc.host, cargo: ctx.cargoVersion },
       llvmProfdata: { path: llvm.path, version: llvm.version ?? '' },
       git: await gitState(ws.root),
-      sourceHash: sourceHash(ws),
-      buildFingerprint: stamp.fingerprint,
+      sourceHash: recordedFrom,
+      buildFingerprint: run.fingerprint ?? stamp.fingerprint,
       buildSettings: {
         profile: ctx.project.build.profile,
         rustflags: stamp.rustflags,

@@ -12,7 +12,7 @@ import { cargoBuildInvocation } from './build-invocation';
 import { runCargoBuild } from './cargo-build';
 import { requireProfdata, type EngineContext } from './engine-context';
 import { readMetadata, writeMetadata, type AppliedFigures, type ProfileMetadata } from './profile-metadata';
-import type { InstrumentStamp } from './instrument-phase';
+import { findInstrumentStamp } from './instrument-phase';
 
 /** Below this share of usable counts the user is warned that the workload trains the wrong code. */
 export const LOW_USABLE_SHARE = 0.5;
@@ -30,14 +30,6 @@ export function workspaceCrates(ws: CargoWorkspace): Set<string> {
     for (const t of p.targets) crates.add(t.name.replace(/-/g, '_'));
   }
   return crates;
-}
-
-function readStamp(file: string): InstrumentStamp | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as InstrumentStamp;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function optimizePhase(ctx: EngineContext, component: ResolvedComponent): Promise<OptimizeResult> {
@@ -81,8 +73,16 @@ export async function optimizePhase(ctx: EngineContext, component: ResolvedCompo
     .map((e) => ({ name: e.target, path: e.path }));
 
   const profile = await readProfile(llvm.path, profdata, { signal: ctx.signal });
-  const stamp = readStamp(ctx.layout.instrumentStamp(component.name));
-  const instrumented = (stamp?.binaries ?? []).flatMap((b) => (fs.existsSync(b.path) ? (instrumentedFunctionNames(b.path) ?? []) : []));
+  const stamp = findInstrumentStamp(ctx, component.name);
+  // The function lists are a bonus: a binary we cannot read leaves "applied" unknown, not the phase failed.
+  const instrumented = (stamp?.binaries ?? []).flatMap((b) => {
+    try {
+      return fs.existsSync(b.path) ? (instrumentedFunctionNames(b.path) ?? []) : [];
+    } catch (e) {
+      ctx.reporter.warn(`could not read the function list of ${b.path}: ${(e as Error).message}`);
+      return [];
+    }
+  });
   const shipped = new Set(instrumented);
   const rejected = rejectedSymbols(built.pgoWarnings);
   const result = computeApplied({

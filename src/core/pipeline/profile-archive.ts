@@ -15,10 +15,6 @@ import { RunLock } from './run-lock';
  */
 const SUFFIXES = ['.profdata', '.profdata.json', '.profdata.index.json'] as const;
 
-function profileFiles(ctx: EngineContext, component: string): string[] {
-  const base = ctx.layout.profdata(component);
-  return [base, ctx.layout.metadata(component), ctx.layout.sourceIndex(component)];
-}
 
 export function defaultArchiveName(now = new Date()): string {
   return `pgo-profiles-${now.toISOString().slice(0, 10)}.tar.gz`;
@@ -27,7 +23,7 @@ export function defaultArchiveName(now = new Date()): string {
 export function archiveProfiles(ctx: EngineContext, output?: string): { file: string; entries: string[] } {
   const entries: TarEntry[] = [];
   for (const c of ctx.project.components) {
-    for (const f of profileFiles(ctx, c.name)) {
+    for (const f of ctx.layout.profileFiles(c.name)) {
       if (!fs.existsSync(f)) continue;
       const st = fs.statSync(f);
       entries.push({ name: `${c.name}/${path.basename(f)}`, type: 'file', data: fs.readFileSync(f), mtime: st.mtime });
@@ -68,6 +64,7 @@ export function restoreProfiles(ctx: EngineContext, archive: string): string[] {
   if (refused.length > 0) {
     throw new PgoError(`refusing to restore ${archive}: ${refused.slice(0, 5).join('; ')}${refused.length > 5 ? ` (and ${refused.length - 5} more)` : ''}`, 'restore only archives made by "PGO: Archive Profiles"', ExitCode.Usage);
   }
+  ctx.layout.ensureRoot();
   const lock = RunLock.acquire(ctx.layout.lockFile, `pgo restore ${archive}`);
   try {
     const written: string[] = [];

@@ -7,6 +7,8 @@ import { ensureWritableDir } from '../util/writable-dir';
 /**
  * One pipeline at a time per artifact directory (two windows, or the CLI and the extension).
  * The lock file names its owner; a lock whose process is gone (a crash, kill -9) is taken over.
+ * It is created whole (written under another name, then hard-linked into place), so nobody ever
+ * reads a lock without its owner in it.
  */
 export interface LockOwner {
   pid: number;
@@ -14,6 +16,9 @@ export interface LockOwner {
   command: string;
   startedAt: string;
 }
+
+/** A lock file nobody can parse yet may be one being replaced: treat it as live this long. */
+const UNREADABLE_GRACE_MS = 10_000;
 
 function alive(pid: number): boolean {
   try {
@@ -32,31 +37,64 @@ export function readLockOwner(lockFile: string): LockOwner | undefined {
   }
 }
 
+function isStale(lockFile: string, owner: LockOwner | undefined): boolean {
+  if (owner) return owner.host === os.hostname() && !alive(owner.pid);
+  try {
+    return Date.now() - fs.statSync(lockFile).mtimeMs > UNREADABLE_GRACE_MS;
+  } catch {
+    return true; // gone already
+  }
+}
+
 export class RunLock {
   private constructor(private readonly file: string) {}
 
   static acquire(lockFile: string, command: string): RunLock {
     ensureWritableDir(path.dirname(lockFile));
     const me: LockOwner = { pid: process.pid, host: os.hostname(), command, startedAt: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.writeFileSync(lockFile, JSON.stringify(me), { flag: 'wx' });
-        return new RunLock(lockFile);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const tmp = `${lockFile}.${process.pid}.${Date.now()}`;
+    fs.writeFileSync(tmp, JSON.stringify(me));
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          fs.linkSync(tmp, lockFile); // atomic: fails if a lock exists
+          return new RunLock(lockFile);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+        const owner = readLockOwner(lockFile);
+        if (!isStale(lockFile, owner)) {
+          throw new PgoError(
+            owner
+              ? `another PGO run is in progress: "${owner.command}" (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt})`
+              : `another PGO run is starting (${lockFile} is being written)`,
+            `wait for it to finish or stop it; if it is gone, delete ${lockFile}`,
+            ExitCode.Locked,
+          );
+        }
+        // Take the dead owner's lock away under a unique name, and only drop it if it is still
+        // theirs: two processes recovering at once must not delete each other's fresh lock.
+        const aside = `${lockFile}.stale.${process.pid}.${attempt}`;
+        try {
+          fs.renameSync(lockFile, aside);
+        } catch {
+          continue; // someone else moved it first
+        }
+        const moved = readLockOwner(aside);
+        if (moved && owner && moved.pid !== owner.pid) {
+          // It was a fresh lock of another process: put it back if nobody took the place.
+          try {
+            fs.linkSync(aside, lockFile);
+          } catch {
+            /* a third process holds it now */
+          }
+        }
+        fs.rmSync(aside, { force: true });
       }
-      const owner = readLockOwner(lockFile);
-      const stale = !owner || (owner.host === os.hostname() && !alive(owner.pid));
-      if (!stale) {
-        throw new PgoError(
-          `another PGO run is in progress: "${owner.command}" (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt})`,
-          `wait for it to finish or stop it; if it is gone, delete ${lockFile}`,
-          ExitCode.Locked,
-        );
-      }
-      fs.rmSync(lockFile, { force: true }); // its owner died: recover
+      throw new PgoError(`could not take the lock ${lockFile}`, `delete ${lockFile} if no PGO run is active`, ExitCode.Locked);
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
-    throw new PgoError(`could not take the lock ${lockFile}`, `delete ${lockFile} if no PGO run is active`, ExitCode.Locked);
   }
 
   release(): void {

@@ -1,11 +1,11 @@
 import type { ResolvedComponent } from '../config/resolve-project';
-import { errorMessage } from '../errors';
+import { errorMessage, fromSystemError } from '../errors';
 import type { EngineContext } from './engine-context';
 import { instrumentPhase } from './instrument-phase';
 import { mergePhase } from './merge-phase';
 import { optimizePhase, type OptimizeResult } from './optimize-phase';
 import type { ProfileMetadata } from './profile-metadata';
-import type { PhaseName } from './reporter';
+import { PHASES, type PhaseName } from './reporter';
 import { RunLock } from './run-lock';
 import { workloadPhase } from './workload-phase';
 
@@ -77,7 +77,8 @@ export async function runPhase(
         break;
       }
     }
-  } catch (e) {
+  } catch (err) {
+    const e = fromSystemError(err);
     end(false, errorMessage(e).split('\n')[0] ?? '');
     throw e;
   }
@@ -92,7 +93,8 @@ export async function runPipeline(
   components: ResolvedComponent[],
   opts: { size?: number; phases?: readonly PhaseName[]; command?: string; skipCorrupt?: boolean } = {},
 ): Promise<ComponentOutcome[]> {
-  const phases = opts.phases ?? (['instrument', 'workload', 'merge', 'optimize'] as const);
+  const phases = opts.phases ?? PHASES;
+  ctx.layout.ensureRoot();
   const lock = RunLock.acquire(ctx.layout.lockFile, opts.command ?? `pgo ${phases.join('+')}`);
   const outcomes: ComponentOutcome[] = [];
   try {

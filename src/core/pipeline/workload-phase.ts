@@ -21,6 +21,9 @@ export interface WorkloadCommandResult {
 export interface WorkloadRun {
   runId: string;
   component: string;
+  /** Which instrumented build the counts come from (its settings fingerprint and sources). */
+  fingerprint: string;
+  sourceHash: string;
   size?: number;
   finishedAt: string;
   commands: WorkloadCommandResult[];
@@ -49,11 +52,15 @@ function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${process.pid}`;
 }
 
-export function countRawFiles(dir: string): number {
+/** The .profraw files in one workload command's folder. */
+export function rawFilesIn(dir: string): string[] {
   try {
-    return fs.readdirSync(dir).filter((f) => f.endsWith('.profraw')).length;
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.profraw'))
+      .map((f) => path.join(dir, f));
   } catch {
-    return 0;
+    return [];
   }
 }
 
@@ -63,6 +70,7 @@ export async function workloadPhase(ctx: EngineContext, component: ResolvedCompo
   const bins = new Map(stamp.binaries.map((b) => [b.target, b.path]));
   const runId = newRunId();
   const runDir = path.join(ctx.layout.rawRoot(component.name), runId);
+  pruneRuns(ctx.layout.rawRoot(component.name), runId); // failed runs count too: keep the disk bounded
   const effectiveSize = size ?? component.defaultSize;
   // `cargo` workload commands (the seed's `cargo test --release`) must reuse the instrumented
   // build: same target dir, same flags, so they neither rebuild the world nor go uninstrumented.
@@ -78,7 +86,15 @@ export async function workloadPhase(ctx: EngineContext, component: ResolvedCompo
   for (const spec of component.workloads) {
     results.push(await runOne(ctx, spec, { runDir, root, bins, size: effectiveSize, cargoEnv }));
   }
-  const run: WorkloadRun = { runId, component: component.name, size: effectiveSize, finishedAt: new Date().toISOString(), commands: results };
+  const run: WorkloadRun = {
+    runId,
+    component: component.name,
+    fingerprint: stamp.fingerprint,
+    sourceHash: stamp.sourceHash,
+    size: effectiveSize,
+    finishedAt: new Date().toISOString(),
+    commands: results,
+  };
   writeFileAtomic(path.join(runDir, RUN_MARKER), JSON.stringify(run, null, 2));
   pruneRuns(ctx.layout.rawRoot(component.name), runId);
   return run;
@@ -123,7 +139,7 @@ async function runOne(
       'fix the workload command (run it by hand to see why), then run the pipeline again',
     );
   }
-  const rawFiles = countRawFiles(rawDir);
+  const rawFiles = rawFilesIn(rawDir).length;
   if (rawFiles === 0) {
     throw new PgoError(
       `workload "${spec.name}" wrote no .profraw file: it did not run an instrumented binary, or something it ran set LLVM_PROFILE_FILE itself (a wrapper script), so the profiles went elsewhere`,
@@ -136,6 +152,7 @@ async function runOne(
 
 /** Keep the newest runs (complete or not, for inspection); older ones only cost disk. */
 function pruneRuns(rawRoot: string, keep: string): void {
+  if (!fs.existsSync(rawRoot)) return;
   const runs = fs
     .readdirSync(rawRoot, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name !== 'stray')

@@ -139,6 +139,9 @@ export async function capture(
   } catch (e) {
     throw spawnError(file, e);
   }
+  if (result.timedOut) {
+    throw new PgoError(`\`${[file, ...args].join(' ')}\` did not finish within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)}s`, 'check whether another cargo holds the build lock, then retry');
+  }
   if (result.exitCode === undefined || (result as { code?: unknown }).code === 'ENOENT') throw spawnError(file, result);
   if (result.exitCode !== 0) {
     throw new PgoError(

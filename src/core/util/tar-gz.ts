@@ -18,6 +18,7 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
+export const MAX_UNPACKED_BYTES = 2 * 1024 ** 3;
 
 function octal(n: number, width: number): string {
   return `${n.toString(8).padStart(width - 1, '0')}\0`;
@@ -79,7 +80,8 @@ function str(buf: Buffer, start: number, len: number): string {
 export function readTarGz(gz: Buffer): TarEntry[] {
   let tar: Buffer;
   try {
-    tar = zlib.gunzipSync(gz);
+    // A bound on what a hostile archive may inflate to: profiles are megabytes, not gigabytes.
+    tar = zlib.gunzipSync(gz, { maxOutputLength: MAX_UNPACKED_BYTES });
   } catch (e) {
     throw new Error(`not a gzip file: ${(e as Error).message}`);
   }
