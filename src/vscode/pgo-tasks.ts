@@ -21,6 +21,8 @@ export interface PgoTaskDefinition extends vscode.TaskDefinition {
   workspace?: string;
   /** merge / pipeline: leave out unreadable .profraw files (named in the output). */
   skipCorrupt?: boolean;
+  /** Set by the extension on the tasks it starts, to recognise their end events. */
+  runId?: string;
 }
 
 const TITLES: Record<TaskPhase, string> = {

@@ -38,7 +38,9 @@ export class TaskRunner {
       void vscode.window.showWarningMessage('A PGO task is already running: wait for it, or terminate it in its terminal.');
       return { exitCode: ExitCode.Locked };
     }
-    const task = createPgoTask(this.cliPath, ws, def);
+    // A unique id in the definition: the events' TaskExecution is matched by it, not by identity.
+    const runId = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const task = createPgoTask(this.cliPath, ws, { ...def, runId });
     this.log.info(`task: ${task.detail ?? task.name}`);
     await this.registry.setRunning(true);
     this.status.running(ws, def);
@@ -49,9 +51,10 @@ export class TaskRunner {
       let settle: (code: number | undefined) => void = () => undefined;
       const ended = new Promise<number | undefined>((resolve) => (settle = resolve));
       const early: { code: number | undefined; execution: vscode.TaskExecution }[] = [];
+      const ours = (e: vscode.TaskExecution): boolean => e === execution || (e.task.definition as PgoTaskDefinition).runId === runId;
       const onEnd = (e: vscode.TaskExecution, code: number | undefined): void => {
         if (execution === undefined) early.push({ code, execution: e });
-        else if (e === execution) settle(code);
+        else if (ours(e)) settle(code);
       };
       const subs = [
         vscode.tasks.onDidEndTaskProcess((e) => onEnd(e.execution, e.exitCode)),
@@ -60,7 +63,7 @@ export class TaskRunner {
       let exitCode: number | undefined;
       try {
         execution = await vscode.tasks.executeTask(task);
-        const before = early.find((x) => x.execution === execution);
+        const before = early.find((x) => ours(x.execution));
         if (before) settle(before.code);
         exitCode = await ended;
       } finally {
