@@ -14,7 +14,8 @@ const step = (cmd, args) => {
 };
 rmSync(join(repo, 'dist'), { recursive: true, force: true });
 step(process.execPath, ['scripts/build.mjs', '--production']);
-step('npx', ['vsce', 'package', '--no-dependencies', '--out', out]);
+// README images stay relative: they ship inside the .vsix (docs/*.png), where VS Code finds them.
+step('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out]);
 step('npx', ['vsce', 'ls', '--no-dependencies']);
 console.log(`\n${out}: ${(statSync(out).size / 1024).toFixed(1)} KB`);
 console.log(`Install into desktop VS Code: code --install-extension ${out}`);
