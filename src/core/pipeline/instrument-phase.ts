@@ -9,6 +9,7 @@ import { configFilesWithRustflags } from '../workspace/cargo-config-rustflags';
 import { cargoBuildInvocation, type BuildInvocation } from './build-invocation';
 import { runCargoBuild, type BuiltExecutable } from './cargo-build';
 import type { EngineContext } from './engine-context';
+import { readJson } from '../util/read-json';
 
 /** Written after a successful instrumented build; the later phases read it. */
 export interface InstrumentStamp {
@@ -51,11 +52,7 @@ export async function instrumentPhase(ctx: EngineContext, component: ResolvedCom
 
 /** The stamp of the last instrumented build, or undefined when there is none. */
 export function findInstrumentStamp(ctx: EngineContext, component: string): InstrumentStamp | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(ctx.layout.instrumentStamp(component), 'utf8')) as InstrumentStamp;
-  } catch {
-    return undefined;
-  }
+  return readJson<InstrumentStamp>(ctx.layout.instrumentStamp(component));
 }
 
 /** The stamp, checked: it exists, its binaries exist, and it matches today's build settings. */

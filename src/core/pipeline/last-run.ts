@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { PhaseName } from './reporter';
+import { readJson } from '../util/read-json';
 
 /**
  * The phase the CLI is running, then how it ended, written beside the profiles. The extension runs
@@ -31,9 +31,5 @@ export function writeLastRun(artifactRoot: string, run: LastRun): void {
 }
 
 export function readLastRun(artifactRoot: string): LastRun | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(artifactRoot, LAST_RUN_FILE), 'utf8')) as LastRun;
-  } catch {
-    return undefined;
-  }
+  return readJson<LastRun>(path.join(artifactRoot, LAST_RUN_FILE));
 }

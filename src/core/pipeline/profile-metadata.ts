@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import { writeFileAtomic } from '../util/atomic-write';
+import { readJson } from '../util/read-json';
 
 /** Stored beside each profile as `<component>.profdata.json`: what made it, and how well it applied. */
 export interface HotFunction {
@@ -48,12 +48,8 @@ export interface ProfileMetadata {
 }
 
 export function readMetadata(file: string): ProfileMetadata | undefined {
-  try {
-    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ProfileMetadata;
-    return m.schema === 1 ? m : undefined;
-  } catch {
-    return undefined;
-  }
+  const m = readJson<ProfileMetadata>(file);
+  return m?.schema === 1 ? m : undefined;
 }
 
 export function writeMetadata(file: string, meta: ProfileMetadata): void {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { ensureWritableDir } from '../util/writable-dir';
+import { readJson } from '../util/read-json';
 
 /**
  * One pipeline at a time per artifact directory (two windows, or the CLI and the extension).
@@ -30,11 +31,7 @@ function alive(pid: number): boolean {
 }
 
 export function readLockOwner(lockFile: string): LockOwner | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(lockFile, 'utf8')) as LockOwner;
-  } catch {
-    return undefined;
-  }
+  return readJson<LockOwner>(lockFile);
 }
 
 function isStale(lockFile: string, owner: LockOwner | undefined): boolean {

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { sharedBuildEnv, modeRustflags } from './build-invocation';
 import type { EngineContext } from './engine-context';
 import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
+import { readJson } from '../util/read-json';
 
 export interface WorkloadCommandResult {
   name: string;
@@ -171,11 +172,8 @@ export function latestCompleteRun(rawRoot: string): WorkloadRun | undefined {
     return undefined;
   }
   for (const n of names) {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(rawRoot, n, RUN_MARKER), 'utf8')) as WorkloadRun;
-    } catch {
-      /* incomplete or failed run: skip */
-    }
+    const run = readJson<WorkloadRun>(path.join(rawRoot, n, RUN_MARKER)); // none: incomplete or failed
+    if (run) return run;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import type { Thresholds, Tier } from './hotness';
 import { tierOf } from './hotness';
 import type { ProfileFunction } from './profile-model';
 import { functionHash } from './rust-fn-body';
+import { readJson } from '../util/read-json';
 
 /**
  * The profile, keyed by source file: what an editor needs to annotate one document without
@@ -140,10 +141,6 @@ export function buildSourceIndex(opts: {
 }
 
 export function readSourceIndex(file: string): SourceIndex | undefined {
-  try {
-    const idx = JSON.parse(fs.readFileSync(file, 'utf8')) as SourceIndex;
-    return idx.schema === 1 ? idx : undefined;
-  } catch {
-    return undefined;
-  }
+  const idx = readJson<SourceIndex>(file);
+  return idx?.schema === 1 ? idx : undefined;
 }

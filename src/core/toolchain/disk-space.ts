@@ -1,15 +1,9 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { nearestExisting } from '../util/safe-path';
 
 /** Free bytes on the filesystem that holds `dir` (or its nearest existing parent: it may not exist yet). */
 export async function freeBytes(dir: string): Promise<number> {
-  let probe = path.resolve(dir);
-  while (!fs.existsSync(probe)) {
-    const parent = path.dirname(probe);
-    if (parent === probe) break;
-    probe = parent;
-  }
-  const s = await fs.promises.statfs(probe);
+  const s = await fs.promises.statfs(nearestExisting(dir));
   return s.bavail * s.bsize;
 }
 

@@ -6,14 +6,8 @@ import * as path from 'node:path';
  * fooled by a link (target/pgo → /) or by `..`.
  */
 export function realPathLoose(p: string): string {
-  let probe = path.resolve(p);
-  const rest: string[] = [];
-  while (!fs.existsSync(probe)) {
-    const parent = path.dirname(probe);
-    if (parent === probe) break;
-    rest.unshift(path.basename(probe));
-    probe = parent;
-  }
+  const probe = nearestExisting(p);
+  const rest = path.relative(probe, path.resolve(p)).split(path.sep).filter(Boolean);
   let real = probe;
   try {
     real = fs.realpathSync(probe);
@@ -21,6 +15,17 @@ export function realPathLoose(p: string): string {
     /* keep the resolved path */
   }
   return path.join(real, ...rest);
+}
+
+/** `p` itself, or its nearest parent that exists (a folder the engine will create later). */
+export function nearestExisting(p: string): string {
+  let probe = path.resolve(p);
+  while (!fs.existsSync(probe)) {
+    const parent = path.dirname(probe);
+    if (parent === probe) break;
+    probe = parent;
+  }
+  return probe;
 }
 
 /** True when `child` is strictly below `parent` (both resolved through symlinks). */
