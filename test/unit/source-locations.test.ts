@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError } from '../../src/core/errors';
-import {
-  DwarfdumpDeclParser,
-  dwarfdumpNameResponseFile,
-  findLlvmTool,
-  frameLocation,
-  inferWorkspaceRoot,
-  lookupSourceLocations,
-  parseDwarfdumpDecls,
-  parseNmLine,
-  parseSymbolizerVerbose,
-  resolveDeclFile,
-  unescapeDwarfString,
-} from '../../src/core/profile/source-locations';
+import { DwarfdumpDeclParser, dwarfdumpNameResponseFile, parseDwarfdumpDecls, unescapeDwarfString } from '../../src/core/profile/dwarfdump-decls';
+import { resolveDeclFile } from '../../src/core/profile/source-location';
+import { inferWorkspaceRoot, lookupSourceLocations } from '../../src/core/profile/source-locations';
+import { frameLocation, parseNmLine, parseSymbolizerVerbose } from '../../src/core/profile/symbolizer-output';
+import { findLlvmTool } from '../../src/core/toolchain/llvm-tools';
 import { tempDir } from './helpers';
 
 // Everything below was captured from rustc 1.95 (LLVM 22) builds of examples/midi-studio's
