@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError } from '../errors';
 import { stripLlvmSuffix } from '../demangle/symbol-suffix';
-import { findLlvmTool } from '../toolchain/llvm-tools';
+import { findLlvmTool, type LlvmToolSearch } from '../toolchain/llvm-tools';
 import { runStreaming, type RunResult } from '../util/process';
 import { DwarfdumpDeclParser, dwarfdumpNameResponseFile, type DwarfdumpStats } from './dwarfdump-decls';
 import type { SourceLocation } from './source-location';
@@ -55,11 +55,12 @@ export interface SourceLookupResult {
 export interface SourceLookupOptions {
   binaries: string[];
   /**
-   * The bin directory of the matched llvm-profdata (pass it through fs.realpathSync: Debian's
-   * /usr/bin/llvm-profdata-22 is a link into /usr/lib/llvm-22/bin, where the unversioned tools
-   * are). A tool missing there is looked up on PATH, unversioned or as the highest `<tool>-<N>`.
+   * The bin directory of the matched llvm-profdata: the tools are looked for there first, then
+   * where the one LLVM tool finder looks (toolchain/llvm-tools.ts), their version need not match.
    */
   llvmBinDir: string;
+  /** rustc's LLVM (for rustup's llvm-tools and `<tool>-<major>`), and where to search: see LlvmToolSearch. */
+  toolSearch?: Omit<LlvmToolSearch, 'besideDir' | 'explicitPath'>;
   mangledNames: ReadonlySet<string>;
   signal?: AbortSignal;
   /**
@@ -197,9 +198,10 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
   const locations = new Map<string, SourceLocation>();
   const remaining = new Set(opts.mangledNames);
   if (remaining.size === 0) return { locations, method: 'none' };
-  const dwarfdump = findLlvmTool(opts.llvmBinDir, 'llvm-dwarfdump');
-  const nm = findLlvmTool(opts.llvmBinDir, 'llvm-nm');
-  const symbolizer = findLlvmTool(opts.llvmBinDir, 'llvm-symbolizer');
+  const search: LlvmToolSearch = { ...opts.toolSearch, besideDir: opts.llvmBinDir };
+  const dwarfdump = await findLlvmTool('llvm-dwarfdump', search);
+  const nm = await findLlvmTool('llvm-nm', search);
+  const symbolizer = await findLlvmTool('llvm-symbolizer', search);
   const used = { dwarf: 0, decl: 0, entry: 0 };
   const problems: string[] = [];
   const seen = { debugInfo: false, declLines: false, lineTablesOnly: false };
@@ -320,10 +322,11 @@ function noMappingProblem(c: {
     const missing = ['llvm-dwarfdump', ...(nm ? [] : ['llvm-nm']), ...(symbolizer ? [] : ['llvm-symbolizer'])];
     return {
       message:
-        `${missing.join(', ')} not found in ${c.llvmBinDir} or on PATH, so nothing can read the debug info ` +
+        `${missing.join(', ')} not found beside llvm-profdata (${c.llvmBinDir}), in the LLVM installations or on PATH, ` +
+        `so nothing can read the debug info ` +
         `(rustup's llvm-tools component has neither llvm-dwarfdump nor llvm-symbolizer)`,
       fix:
-        'put an llvm-dwarfdump on PATH; any recent LLVM reads rustc\'s debug info, its version need not match ' +
+        'put an llvm-dwarfdump on PATH (or name it in LLVM_DWARFDUMP); any recent LLVM reads rustc\'s debug info, its version need not match ' +
         '(Debian/Ubuntu: `apt-get install llvm`, or `apt-get install llvm-<N>` for /usr/lib/llvm-<N>/bin)',
     };
   }
