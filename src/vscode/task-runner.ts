@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
 import { ExitCode } from '../core/errors';
-import type { LastRun } from '../core/pipeline/last-run';
 import { createPgoTask, type PgoTaskDefinition } from './pgo-tasks';
 import type { PgoWorkspace } from './pgo-workspace';
 import type { StatusBar } from './status-bar';
+import type { TaskOutcome } from './task-outcome';
 import type { WorkspaceRegistry } from './workspace-registry';
 
-export interface TaskOutcome {
-  exitCode: number | undefined;
-  /** What the CLI recorded: which phase, and its error and fix. */
-  lastRun?: LastRun;
-}
+export type { TaskOutcome };
 
 const MEANING: Partial<Record<number, string>> = {
   [ExitCode.PhaseFailed]: 'a phase failed',
