@@ -90,7 +90,7 @@ export class TaskRunner {
     const why = o.lastRun?.state === 'failed' && o.lastRun.message ? o.lastRun.message.split('\n')[0] : MEANING[o.exitCode ?? -1] ?? `exit code ${o.exitCode}`;
     const fix = o.lastRun?.state === 'failed' && o.lastRun.fix ? ` Fix: ${o.lastRun.fix}` : '';
     // A corrupt raw profile among good ones: offer to merge without it (llvm-profdata --failure-mode).
-    const corrupt = o.lastRun?.state === 'failed' && /raw profile\(s\) cannot be read/.test(o.lastRun.message ?? '');
+    const corrupt = o.lastRun?.state === 'failed' && o.lastRun.errorKind === 'corrupt-profraw';
     const actions = corrupt ? ['Merge Without Them', 'Show Output'] : ['Show Output', 'Check Prerequisites'];
     const choice = await vscode.window.showErrorMessage(`PGO: ${what}${o.lastRun?.component ? ` for ${o.lastRun.component}` : ''}: ${why}.${fix}`, ...actions);
     if (choice === 'Show Output') await vscode.commands.executeCommand('workbench.action.terminal.focus');

@@ -46,7 +46,7 @@ export async function requireProfdata(ctx: EngineContext): Promise<ProfdataCandi
   const found = await discoverLlvmProfdata(ctx.rustc, { explicitPath: ctx.project.llvmProfdataPath });
   if (!found.chosen) {
     const check = profdataCheck(found, ctx.rustc);
-    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'));
+    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'), 'profdata-mismatch');
   }
   ctx.profdata = found.chosen;
   return found.chosen;
