@@ -20,6 +20,31 @@ async function api(): Promise<PgoExtensionApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
+/**
+ * Resolves once the extension has decorated `file` in a visible editor so that `ready` holds (now,
+ * or at a later onDidDecorate event). Rejects after `boundMs`: a bound on failure, not a wait.
+ */
+function decorated(a: PgoExtensionApi, file: string, ready: (d: { hot: number; warm: number; stale: number }) => boolean, boundMs = 60_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = (): boolean => {
+      const d = a.annotations.applied.get(file);
+      return d !== undefined && ready(d);
+    };
+    const done = (err?: Error): void => {
+      sub.dispose();
+      clearTimeout(bound);
+      if (err) reject(err);
+      else resolve();
+    };
+    // Subscribed before the first check, in the same tick: no decoration can slip between them.
+    const sub = a.annotations.onDidDecorate((editor) => {
+      if (editor.document.uri.fsPath === file && check()) done();
+    });
+    const bound = setTimeout(() => done(new Error(`${file} was not decorated as expected: ${JSON.stringify(a.annotations.applied.get(file))}`)), boundMs);
+    if (check()) done();
+  });
+}
+
 async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vscode.TreeItem }[]> {
   const out: { node: PgoNode; item: vscode.TreeItem }[] = [];
   const walk = async (node?: PgoNode): Promise<void> => {
@@ -39,9 +64,10 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   it('activates in the example workspace and finds its components', async () => {
     const ext = vscode.extensions.getExtension<PgoExtensionApi>(EXTENSION_ID);
     assert.ok(ext);
-    // workspaceContains:Cargo.toml activates it on startup; wait for that rather than forcing it.
-    for (let i = 0; i < 60 && !ext.isActive; i++) await new Promise((r) => setTimeout(r, 500));
-    assert.equal(ext.isActive, true, 'activated by workspaceContains:Cargo.toml');
+    // No waiting, no forcing: the extension host starts these tests only once its startup
+    // activations (`*` and every `workspaceContains:`) have finished
+    // (ExtHostExtensionService.$extensionTestsExecute awaits `_eagerExtensionsActivated`).
+    assert.equal(ext.isActive, true, 'activated by workspaceContains:Cargo.toml at startup');
     const a = await api();
     const ws = a.registry.workspaces[0];
     assert.equal(ws?.root, folder());
@@ -116,7 +142,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.match(lens.command?.title ?? '', /^🔥 \d+(\.\d)?% of profile · max [\d.]+[kMG]? per block · \d+ counters/);
     assert.ok((lens.command?.title ?? '').startsWith(`🔥 ${share.toFixed(share < 10 ? 1 : 0)}% of profile`), `${lens.command?.title} vs ${share}`);
     assert.equal(lens.command?.command, 'pgo.showFunctionDetail');
-    for (let i = 0; i < 40 && !(a.annotations.applied.get(file)?.hot ?? 0); i++) await new Promise((r) => setTimeout(r, 250));
+    await decorated(a, file, (d) => d.hot >= 1);
     assert.ok((a.annotations.applied.get(file)?.hot ?? 0) >= 1, `hot decorations applied: ${JSON.stringify(a.annotations.applied.get(file))}`);
 
     // The detail view shows the block-count distribution.
