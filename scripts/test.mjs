@@ -3,7 +3,7 @@
 // Suites: unit (plain mocha, no toolchain), e2e (the real CLI pipeline with cargo and
 // llvm-profdata), vscode (the mocha suite inside a real VS Code's extension host), ui (Playwright
 // driving that VS Code like a person: palette, task terminal, sidebar; its screenshots go to
-// .vscode-test/screenshots/, `npm run docs:screenshots` puts them in docs/).
+// out/screenshots/; `npm run docs:screenshots` puts them in docs/).
 // Pass suite names to run only some: `npm test -- unit e2e`; an unknown name is an error.
 // It cannot pass by accident: a suite that reports no summary, exits non-zero, or ran no test at
 // all counts as failed.
