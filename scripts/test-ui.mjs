@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer } from './vscode-host/install-code-server.mjs';
 import { findInCommandPalette, openCommandPalette, openWorkbench } from './vscode-host/run-extension-tests.mjs';
+import { waitFor } from './vscode-host/util.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const toDocs = process.argv.includes('--docs');
@@ -56,6 +57,17 @@ async function settled(page) {
     await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   });
+}
+
+/** Everything the (remote) extension host logged so far, from the *exthost*.log files under `userDataDir`. */
+function extHostLog(userDataDir) {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return '';
+  return readdirSync(logs, { recursive: true })
+    .map(String)
+    .filter((f) => /exthost[^/]*\.log$/.test(f))
+    .map((f) => readFileSync(join(logs, f), 'utf8'))
+    .join('\n');
 }
 
 /**
@@ -210,17 +222,24 @@ if (wb) {
       await check(title, async () => {
         const p = untrusted.page;
         await p.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
-        // The event that settles it: commands of an extension that does run in Restricted Mode
-        // (the built-in Emmet) are in the palette, so the extension host has registered every
-        // enabled extension's contributions. (The palette has no "contributions registered" event:
-        // findInCommandPalette re-opens it until the row appears, bounded.) Ours must be absent.
-        await findInCommandPalette(p, 'Emmet: Wrap with Abbreviation', { timeoutMs: 60_000 });
+        // What settles it is the extension host's own word, not a delay: it logs "Eager extensions
+        // activated" once every startup activation (`workspaceContains:Cargo.toml` included) has
+        // finished. The log is another process's file with no event for "appended": a bounded poll
+        // re-reads it.
+        const log = await waitFor(() => extHostLog(untrusted.server.userDataDir).match(/Eager extensions activated/) && extHostLog(untrusted.server.userDataDir), { timeoutMs: 60_000 });
+        if (!log) throw new Error(`the extension host never logged "Eager extensions activated" (logs under ${untrusted.server.userDataDir})`);
+        const activated = /_doActivateExtension rust-pgo\.rust-pgo\b/.test(log);
+        console.log(`      (startup activation finished; the extension's activate() ${activated ? 'ran and had to refuse' : 'was not called'})`);
+        // The manifest's own contributions are registered (the palette offers "PGO: Show Output",
+        // which has no `when` clause); the commands that need the extension to run must be absent.
+        await findInCommandPalette(p, 'PGO: Show Output', { timeoutMs: 60_000 });
         await p.keyboard.press('Escape');
         if ((await p.locator('.statusbar-item', { hasText: 'PGO' }).count()) > 0) throw new Error('the PGO status bar item is shown');
         const input = await openCommandPalette(p);
         await input.fill('>PGO: Build Pipeline');
-        // The palette has applied the filter once it says there is no match.
-        await p.locator('.quick-input-list .monaco-list-row', { hasText: 'No matching commands' }).first().waitFor({ timeout: 10_000 });
+        // The list has been filtered for this text once the "PGO: Show Output" row is rendered (in the
+        // unfiltered list it is far below the rendered rows).
+        await p.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Show Output' }).first().waitFor({ timeout: 10_000 });
         if ((await p.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Build Pipeline' }).count()) > 0) {
           throw new Error('"PGO: Build Pipeline" is offered in Restricted Mode');
         }
