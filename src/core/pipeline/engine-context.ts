@@ -1,6 +1,7 @@
 import { ExitCode, PgoError } from '../errors';
 import { loadProject, type Project, type ProjectOverrides } from '../config/resolve-project';
 import { readCargoVersion, readRustcInfo, type RustcInfo } from '../toolchain/rustc-info';
+import { rustToolPath } from '../toolchain/rust-tools';
 import { discoverLlvmProfdata, type ProfdataCandidate } from '../toolchain/llvm-profdata-discovery';
 import { profdataCheck } from '../toolchain/doctor';
 import { ArtifactLayout } from './artifact-layout';
@@ -50,8 +51,8 @@ export async function requireRustc(ctx: EngineContext): Promise<BuildContext> {
   if (!pending) {
     const root = ctx.project.workspace.root;
     pending = Promise.all([
-      readRustcInfo('rustc', root),
-      readCargoVersion('cargo', root).catch(() => undefined), // cargo metadata already ran: the version is informational
+      readRustcInfo(rustToolPath('rustc'), root),
+      readCargoVersion(rustToolPath('cargo'), root).catch(() => undefined), // cargo metadata already ran: the version is informational
     ]).then(([rustc, cargoVersion]) => {
       ctx.rustc = rustc;
       ctx.cargoVersion = cargoVersion;
@@ -71,7 +72,7 @@ export async function requireProfdata(ctx: EngineContext): Promise<ProfdataCandi
   const found = await discoverLlvmProfdata(rustc, { explicitPath: ctx.project.llvmProfdataPath });
   if (!found.chosen) {
     const check = profdataCheck(found, rustc);
-    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'));
+    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'), 'profdata-mismatch');
   }
   ctx.profdata = found.chosen;
   return found.chosen;
