@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readLastRun } from '../../src/core/pipeline/last-run';
 import { copyWorkspace, REPO, restoreWorkspace, runCli } from './e2e-helpers';
 
 /**
@@ -42,6 +43,9 @@ describe('bad input and retention (real toolchain)', function () {
     assert.match(r.stderr, /error: 1 raw profile\(s\) cannot be read: \S*zz-corrupt\.profraw \(/);
     assert.match(r.stderr, /fix: merge without them: `pgo merge spin --skip-corrupt`/);
     assert.equal(sha(path.join(dir(), 'spin.profdata')), before, 'the last good profile is unchanged');
+    // What the extension's "Merge Without Them" offer reads, instead of the message text.
+    const lastRun = readLastRun(path.join(ws, 'target', 'pgo'));
+    assert.deepEqual([lastRun?.state, lastRun?.phase, lastRun?.errorKind], ['failed', 'merge', 'corrupt-profraw']);
     const skip = runCli(['merge', '--workspace', ws, '--skip-corrupt']);
     assert.equal(skip.status, 0, skip.output);
     assert.match(skip.stdout, /warning: left out \S*zz-corrupt\.profraw: /);

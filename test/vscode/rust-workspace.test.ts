@@ -246,6 +246,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
       assert.equal(outcome.exitCode, 3);
       assert.equal(outcome.lastRun?.state, 'failed');
       assert.match(outcome.lastRun?.message ?? '', /the configured llvm-profdata cannot be used: \/nonexistent\/llvm-profdata .*does not exist/);
+      assert.equal(outcome.lastRun?.errorKind, 'profdata-mismatch');
       assert.ok(fs.readFileSync(profdata).equals(before), 'the last good profile is unchanged');
     } finally {
       await cfg.update('llvmProfdataPath', undefined, vscode.ConfigurationTarget.Workspace);
