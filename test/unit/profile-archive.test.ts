@@ -10,6 +10,7 @@ import type { EngineContext } from '../../src/core/pipeline/engine-context';
 import { silentReporter } from '../../src/core/pipeline/reporter';
 import { midiWorkspace } from './fixtures';
 import { tempDir } from './helpers';
+import { RunLock } from '../../src/core/pipeline/run-lock';
 
 function context(root: string): EngineContext {
   const project = resolveProject(midiWorkspace(root), parseConfig('', path.join(root, 'pgo.yaml')));
@@ -69,6 +70,48 @@ describe('profile archive', () => {
     assert.equal(fs.readFileSync(ctx.layout.profdata('pipeline'), 'utf8'), 'PROFILE');
   });
 
+  it('never overwrites an archive: a second one on the same day gets its own name', () => {
+    const root = tempDir();
+    const ctx = context(root);
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'), { recursive: true });
+    fs.writeFileSync(ctx.layout.profdata('pipeline'), 'FIRST');
+    const first = archiveProfiles(ctx).file;
+    const firstBytes = fs.readFileSync(first);
+    fs.writeFileSync(ctx.layout.profdata('pipeline'), 'SECOND');
+    const second = archiveProfiles(ctx).file;
+    assert.notEqual(second, first);
+    assert.equal(path.basename(second), defaultArchiveName(new Date(), 2));
+    assert.deepEqual(fs.readFileSync(first), firstBytes, 'the first archive is untouched');
+    assert.equal(readTarGz(fs.readFileSync(second))[0]?.data.toString(), 'SECOND');
+    assert.deepEqual(fs.readdirSync(root).filter((f) => f.endsWith('.tar.gz')).sort(), [path.basename(first), path.basename(second)].sort());
+  });
+
+  it('refuses an explicit --output that exists, and leaves that file alone', () => {
+    const root = tempDir();
+    const ctx = context(root);
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'), { recursive: true });
+    fs.writeFileSync(ctx.layout.profdata('pipeline'), 'PROFILE');
+    fs.writeFileSync(path.join(root, 'keep.tar.gz'), 'precious');
+    assert.throws(() => archiveProfiles(ctx, 'keep.tar.gz'), (e: Error & { fix?: string }) => /keep\.tar\.gz already exists/.test(e.message) && /choose another name/.test(e.fix ?? ''));
+    assert.equal(fs.readFileSync(path.join(root, 'keep.tar.gz'), 'utf8'), 'precious');
+    assert.deepEqual(fs.readdirSync(root).sort(), ['keep.tar.gz', 'target'], 'no temporary left behind');
+  });
+
+  it('does not read the profiles while another run holds the lock', () => {
+    const root = tempDir();
+    const ctx = context(root);
+    ctx.layout.ensureRoot();
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'), { recursive: true });
+    fs.writeFileSync(ctx.layout.profdata('pipeline'), 'PROFILE');
+    const run = RunLock.acquire(ctx.layout.lockFile, 'pgo merge');
+    try {
+      assert.throws(() => archiveProfiles(ctx), /another PGO run is in progress: "pgo merge"/);
+    } finally {
+      run.release();
+    }
+    assert.deepEqual(fs.readdirSync(root).filter((f) => f.endsWith('.tar.gz')), []);
+  });
+
   for (const [label, evil] of [
     ['an absolute path', file('/tmp/PWNED', 'x')],
     ['..', file('pipeline/../../canary.txt', 'overwritten')],
@@ -119,5 +162,51 @@ describe('artifact directory ownership', () => {
     const removed = cleanArtifacts(ctx);
     assert.deepEqual(removed, [ctx.layout.componentDir('pipeline')]);
     assert.equal(fs.readFileSync(path.join(ctx.layout.root, 'added-later.txt'), 'utf8'), 'keep', 'clean removes only what the engine makes');
+  });
+});
+
+describe('clean and a run that starts meanwhile', () => {
+  it('removes the root while it holds the lock, so a run starting at that moment keeps its lock and work', async () => {
+    const { cleanArtifacts } = await import('../../src/core/pipeline/clean-artifacts');
+    const root = tempDir();
+    const ctx = context(root);
+    ctx.layout.ensureRoot();
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'));
+    // The moment clean deletes the artifact root, a new run starts, as another window could.
+    const mod = require('node:fs') as typeof fs; // eslint-disable-line @typescript-eslint/no-require-imports
+    const realRm = mod.rmSync;
+    let newRun: RunLock | undefined;
+    mod.rmSync = ((p: fs.PathLike, opts?: fs.RmOptions) => {
+      const target = String(p);
+      if (!newRun && (target === ctx.layout.root || target.startsWith(`${ctx.layout.root}.`))) {
+        newRun = ctx.layout.lock('pgo pipeline (new run)');
+        fs.mkdirSync(ctx.layout.componentDir('daw'));
+      }
+      realRm(p, opts);
+    }) as typeof fs.rmSync;
+    try {
+      cleanArtifacts(ctx);
+    } finally {
+      mod.rmSync = realRm;
+    }
+    assert.ok(newRun, 'clean removed the root');
+    try {
+      assert.ok(ctx.layout.isOwned(), 'the new run has its marked folder');
+      assert.equal(JSON.parse(fs.readFileSync(ctx.layout.lockFile, 'utf8')).command, 'pgo pipeline (new run)', "and its lock");
+      assert.ok(fs.existsSync(ctx.layout.componentDir('daw')), 'and its work');
+    } finally {
+      newRun.release();
+    }
+  });
+
+  it('removes the root, marker and lock included, when nothing else is left', async () => {
+    const { cleanArtifacts } = await import('../../src/core/pipeline/clean-artifacts');
+    const root = tempDir();
+    const ctx = context(root);
+    ctx.layout.ensureRoot();
+    fs.mkdirSync(ctx.layout.componentDir('pipeline'));
+    cleanArtifacts(ctx);
+    assert.equal(fs.existsSync(ctx.layout.root), false);
+    assert.deepEqual(fs.readdirSync(path.dirname(ctx.layout.root)), [], 'nothing left beside it either');
   });
 });
