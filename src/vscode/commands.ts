@@ -228,7 +228,7 @@ export class Commands {
     const ws = this.workspace(args);
     if (!ws?.project) return undefined;
     const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-    const { file, entries } = archiveProfiles(ctx, args.file);
+    const { file, entries } = await archiveProfiles(ctx, args.file);
     this.d.log.info(`archived ${entries.join(', ')} into ${file}`);
     void vscode.window.showInformationMessage(`PGO: profiles archived in ${path.basename(file)} (${entries.length} files).`);
     return file;
@@ -249,7 +249,7 @@ export class Commands {
       if (!file) return undefined;
     }
     const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-    const written = restoreProfiles(ctx, file);
+    const written = await restoreProfiles(ctx, file);
     this.d.log.info(`restored ${written.join(', ')}`);
     await this.d.registry.touch();
     void vscode.window.showInformationMessage(`PGO: restored ${written.length} file(s) from ${path.basename(file)}.`);
