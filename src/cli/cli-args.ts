@@ -26,6 +26,7 @@ const COMMAND_TABLE = {
   optimize: { usage: 'optimize [component]', help: 'build with -Cprofile-use and report how much of the profile applied', operand: 'component' },
   show: { usage: 'show [component]', help: "table of the profile's hottest functions", operand: 'component' },
   clean: { usage: 'clean [component]', help: 'delete PGO artifacts (only under <target>/pgo)', operand: 'component' },
+  'delete-profile': { usage: 'delete-profile C|all', help: "delete a component's profile, its metadata and source index (not its builds)", operand: 'component' },
   archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
   restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
   help: { usage: 'help', help: '', operand: 'component' },
@@ -88,7 +89,7 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
-  json: { type: 'boolean', help: 'print the result as JSON (pipeline, optimize, show, doctor)', apply: (a, v) => (a.json = v) },
+  json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
   // Handled in parseCliArgs: it ends the parsing.
   help: { type: 'boolean', helpName: '-h, --help', help: 'this help', apply: () => undefined },
