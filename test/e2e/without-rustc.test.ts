@@ -23,21 +23,26 @@ describe('profile housekeeping without rustc (only cargo on PATH)', function () 
   this.timeout(10 * 60_000);
   let ws: string;
   let bin: string;
+  let home: string;
   const profdata = (): string => path.join(ws, 'target', 'pgo', 'spin', 'spin.profdata');
   const sha = (f: string): string => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-  const noRustc = (args: string[]): ReturnType<typeof runCli> => runCli([...args, '--workspace', ws], { PATH: bin, RUSTC: undefined, RUSTUP_TOOLCHAIN: undefined });
+  // An empty home too: the engine also looks for rustc in ~/.cargo/bin, as rust-analyzer does.
+  const noRustc = (args: string[]): ReturnType<typeof runCli> =>
+    runCli([...args, '--workspace', ws], { PATH: bin, HOME: home, USERPROFILE: home, CARGO_HOME: undefined, RUSTC: undefined, CARGO: undefined, RUSTUP_TOOLCHAIN: undefined });
 
   before(() => {
     ws = copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-norustc-');
     const r = runCli(['pipeline', '--workspace', ws]); // a real profile, made with the whole toolchain
     assert.equal(r.status, 0, r.output);
     bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-cargo-only-'));
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-empty-home-'));
     fs.symlinkSync(realCargo(), path.join(bin, process.platform === 'win32' ? 'cargo.exe' : 'cargo'));
     assert.equal(spawnSync('rustc', ['-vV'], { env: { PATH: bin } }).error?.message.includes('ENOENT'), true, 'rustc is not reachable');
   });
   after(() => {
     fs.rmSync(ws, { recursive: true, force: true });
     fs.rmSync(bin, { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true });
   });
 
   it('archive, clean and restore succeed and keep the profile byte for byte', () => {
