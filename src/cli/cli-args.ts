@@ -149,7 +149,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
       let value = !negated;
       if (token.inlineValue) {
         if (negated || (token.value !== 'true' && token.value !== 'false')) {
-          throw usage(`${flag} is on or off, got "${token.value ?? ''}"`, `use --${token.name} or --${token.name}=false`);
+          const name = negated ? token.name.slice(3) : token.name;
+          throw usage(`${flag} is on or off, got "${token.value ?? ''}"`, `use --${name} or --${name}=false`);
         }
         value = token.value === 'true';
       }

@@ -47,7 +47,7 @@ describe('CLI arguments', () => {
     assert.equal(parseCliArgs(['pipeline', '--no-color'], '/').color, false);
     assert.equal(parseCliArgs(['pipeline', '--color'], '/').color, true);
     assert.throws(() => parseCliArgs(['pipeline', '--json=yes'], '/'), /--json is on or off, got "yes"/);
-    assert.throws(() => parseCliArgs(['pipeline', '--no-json=false'], '/'), /--no-json is on or off/);
+    assert.throws(() => parseCliArgs(['pipeline', '--no-json=false'], '/'), (e: PgoError) => /--no-json is on or off/.test(e.message) && e.fix === 'use --json or --json=false');
     assert.throws(() => parseCliArgs(['pipeline', '--no-size'], '/'), /unknown option --no-size/);
   });
 
