@@ -97,6 +97,7 @@ async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], bina
   const lookup = await lookupSourceLocations({
     binaries,
     llvmBinDir,
+    toolSearch: { rustc: ctx.rustc },
     mangledNames: new Set(functions.map((f) => mangledOf(f.name))),
     signal: ctx.signal,
   });
