@@ -17,6 +17,6 @@ export function rustSrcLibrary(sysroot: string | undefined): string | undefined 
 
 /** `/rustc/<hash>/library/core/src/num/mod.rs` → `core/src/num/mod.rs` (undefined for other paths). */
 export function stdRelativePath(file: string): string | undefined {
-  const m = /^[/\\]rustc[/\\][0-9a-f]{7,40}[/\\]library[/\\](.+)$/.exec(file);
+  const m = /^[/\\]rustc[/\\][0-9a-f]+[/\\]library[/\\](.+)$/.exec(file);
   return m?.[1]?.replace(/\\/g, '/');
 }
