@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ThresholdBuilder, tierOf } from '../../src/core/profile/hotness';
 import { functionExtent, functionHash } from '../../src/core/profile/rust-fn-body';
 import { buildSourceIndex } from '../../src/core/profile/source-index';
+import { hotFunctionsByOrigin } from '../../src/core/profile/hot-functions';
 import { annotateFile, locate } from '../../src/core/profile/file-annotations';
 import type { ProfileFunction } from '../../src/core/profile/profile-model';
 import { tempDir } from './helpers';
@@ -169,14 +170,14 @@ describe('source index: origins, dependencies, std and the workspace\'s own tier
     const fn = (name: string, sum: number, max: number): ProfileFunction => ({ name, hash: '0x1', counters: 2, sum, max, blockCounts: [max, sum - max] });
     const functions = [
       fn('_ZN7fastdep3mix17h1111111111111111E', 9000, 8000),
-      fn('_ZN4core3num11wrapping_mul17h2222222222222222E', 800, 700),
+      fn('_ZN4core3num12wrapping_mul17h2222222222222222E', 800, 700),
       fn('_ZN3app3run17h3333333333333333E', 20, 18),
       fn('_ZN3app4main17h4444444444444444E', 2, 1),
       fn('_ZN7fastdep6unseen17h5555555555555555E', 0, 0),
     ];
     const locations = new Map([
       ['_ZN7fastdep3mix17h1111111111111111E', { file: path.join(dep, 'src', 'lib.rs'), line: 1 }],
-      ['_ZN4core3num11wrapping_mul17h2222222222222222E', { file: '/rustc/0123abcd/library/core/src/num/mod.rs', line: 2 }],
+      ['_ZN4core3num12wrapping_mul17h2222222222222222E', { file: '/rustc/0123abcd/library/core/src/num/mod.rs', line: 2 }],
       ['_ZN3app3run17h3333333333333333E', { file: path.join(ws, 'src', 'main.rs'), line: 5 }],
       ['_ZN3app4main17h4444444444444444E', { file: path.join(ws, 'src', 'main.rs'), line: 1 }],
     ]);
@@ -230,6 +231,22 @@ describe('source index: origins, dependencies, std and the workspace\'s own tier
         ['workspace', 'app', 2, 0.002],
       ],
     );
+  });
+
+  it('groups hot functions for the sidebar: the workspace first, then dependencies and std/core/alloc by share', () => {
+    const { index, dep, ws } = setup(false);
+    const groups = hotFunctionsByOrigin(index, 5);
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.functions, g.hottest.map((h) => h.heat.display)]),
+      [
+        ['this workspace', 2, ['app::run', 'app::main']],
+        ['fastdep', 2, ['fastdep::mix']],
+        ['std/core/alloc', 1, ['core::num::wrapping_mul']],
+      ],
+    );
+    assert.equal(groups[1]?.hottest[0]?.file, path.join(dep, 'src', 'lib.rs'));
+    assert.equal(groups[0]?.hottest[0]?.file, path.join(ws, 'src', 'main.rs'));
+    assert.equal(hotFunctionsByOrigin(index, 1)[0]?.hottest.length, 1);
   });
 
   it('opens std in the local rust-src when it is installed, and otherwise says to install it', () => {

@@ -108,11 +108,11 @@ export function buildSourceIndex(opts: {
   for (const m of members) for (const c of [m.name, ...m.crates]) packageOfCrate.set(c.replace(/-/g, '_'), m.name);
   /** Without a location, the symbol's crate tells the origin. */
   const originOfSymbol = (recordName: string): SourceOrigin => {
-    const crate = crateOf(displayName(recordName)) ?? '?';
+    const crate = crateOf(displayName(recordName)) ?? '(unknown)';
     const pkg = packageOfCrate.get(crate);
     if (pkg) return { kind: 'workspace', crate: pkg };
     if (STD_CRATES.has(crate)) return { kind: 'std', crate };
-    return { kind: crate === '?' ? 'unknown' : 'dependency', crate };
+    return { kind: crate === '(unknown)' ? 'unknown' : 'dependency', crate };
   };
   const byLocation = new Map<string, FunctionHeat & { file: string }>();
   let external = 0;
