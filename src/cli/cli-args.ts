@@ -1,7 +1,7 @@
 import { ExitCode, PgoError } from '../core/errors';
 
 /** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
-export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'archive', 'restore', 'help'] as const;
+export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'delete-profile', 'archive', 'restore', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -117,6 +117,7 @@ Commands:
   optimize [component]   build with -Cprofile-use and report how much of the profile applied
   show [component]       table of the profile's hottest functions
   clean [component]      delete PGO artifacts (only under <target>/pgo)
+  delete-profile C|all   delete a component's profile, its metadata and source index (not its builds)
   archive [--output F]   keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)
   restore FILE           restore profiles from such an archive (links, absolute paths, .. refused)
 
@@ -130,7 +131,7 @@ Options:
   --min-free-gb N        doctor's free-disk-space threshold (default: pgo.yaml, else 8)
   --top N                rows for \`show\` (default 20)
   --skip-corrupt         merge: leave out unreadable .profraw files (they are named) instead of failing
-  --json                 print the result as JSON (pipeline, optimize, show, doctor)
+  --json                 print the result as JSON (every command but help)
   --color / --no-color   force colour on or off (default: on for a terminal)
   -h, --help             this help
 
