@@ -143,7 +143,7 @@ const NO_DECL = '_ZN4demo7no_decl17h0123456789abcdefE';
 
 /** One unit: namespace demo { parse (decl line 7), inline (abstract, decl 12) + its concrete instance, a C-style `helper` }. */
 function rustLikeBinary(extra: Partial<Record<'compress', 'zlib' | 'zstd'>> = {}): Buffer {
-  const str = Buffer.from([...cstr(PARSE), ...cstr(INLINED)]);
+  const str = Buffer.from([...cstr(PARSE), ...cstr(INLINED), ...cstr(NO_DECL)]);
   const abbrev = abbrevs([
     [1, 0x11, true, [[0x03, DW.string], [0x1b, DW.string], [0x10, DW.sec_offset]]],
     [2, 0x39, true, [[0x03, DW.string]]],
@@ -151,6 +151,7 @@ function rustLikeBinary(extra: Partial<Record<'compress', 'zlib' | 'zstd'>> = {}
     [4, 0x2e, false, [[0x31, DW.ref4], [0x11, DW.addr]]],
     [5, 0x24, false, [[0x03, DW.string], [0x0b, DW.data1]]],
     [6, 0x2e, false, [[0x03, DW.string], [0x3a, DW.data1], [0x3b, DW.data1], [0x11, DW.addr]]],
+    [7, 0x2e, false, [[0x6e, DW.strp], [0x11, DW.addr]]],
   ]);
   const dies: number[] = [];
   const at = (): number => 11 + dies.length;
@@ -163,6 +164,7 @@ function rustLikeBinary(extra: Partial<Record<'compress', 'zlib' | 'zstd'>> = {}
   dies.push(0); // end of namespace
   dies.push(4, ...u32(abstractAt), ...u64(0x2000));
   dies.push(6, ...cstr('helper'), 1, 30, ...u64(0x3000));
+  dies.push(7, ...u32(PARSE.length + 1 + INLINED.length + 1), ...u64(0x4000)); // a function without a decl line
   dies.push(0); // end of unit
   const info = unitV4(dies);
   const compress = (data: Buffer): Section['data'] => {
@@ -206,10 +208,10 @@ describe('built-in DWARF reader', () => {
     assert.deepEqual(r.locations.get(PARSE), { file: '/ws/demo/src/lib.rs', line: 7, kind: 'decl', compDir: '/ws/demo' });
     assert.deepEqual(r.locations.get(INLINED), { file: '/ws/demo/src/lib.rs', line: 12, kind: 'decl', compDir: '/ws/demo' });
     assert.equal(r.locations.get('helper')?.line, 30);
-    assert.deepEqual(r.stats, { compileUnits: 1, subprogramsWithDeclLine: 3, subprogramsWithLinkageName: 2, unitsWithoutDeclLines: 0, versions: [4] });
+    assert.deepEqual(r.stats, { compileUnits: 1, subprogramsWithDeclLine: 3, subprogramsWithLinkageName: 3, unitsWithoutDeclLines: 0, versions: [4] });
   });
 
-  it('takes the line table row at the symbol address when there is no decl line, the column-0 (prologue) row first', () => {
+  it('takes the line table row at the function\'s address when there is no decl line, the column-0 (prologue) row first', () => {
     const bin = write('entry', rustLikeBinary());
     const r = readFunctionLocations(bin, new Set([NO_DECL]));
     assert.deepEqual(r.locations.get(NO_DECL), { file: '/ws/demo/src/lib.rs', line: 41, kind: 'entry', compDir: '/ws/demo' });

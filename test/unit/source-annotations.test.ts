@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ThresholdBuilder, tierOf } from '../../src/core/profile/hotness';
 import { functionExtent, functionHash } from '../../src/core/profile/rust-fn-body';
 import { buildSourceIndex } from '../../src/core/profile/source-index';
-import { hotFunctionsByOrigin } from '../../src/core/profile/hot-functions';
+import { hotFunctionsByOrigin } from '../../src/core/profile/origin-groups';
 import { annotateFile, locate } from '../../src/core/profile/file-annotations';
 import type { ProfileFunction } from '../../src/core/profile/profile-model';
 import { tempDir } from './helpers';

@@ -65,7 +65,11 @@ export function readFunctionLocations(binary: string, wanted: ReadonlySet<string
     const reader = new DeclarationResolver(sections, binary, wanted, stats);
     reader.run();
     const locations = reader.locations;
-    if (opts.entryLines !== false && locations.size < wanted.size && sections.line) {
+    // The line tables are scanned only where decl lines are missing (line-tables-only units, or
+    // wanted DIEs without one): with `limited` debug info what is left has no debug info at all
+    // (rustc's C `main` shim), and scanning every line program for it would cost more than the rest.
+    const entryUseful = stats.unitsWithoutDeclLines > 0 || reader.lowPcs.size > 0;
+    if (opts.entryLines !== false && entryUseful && locations.size < wanted.size && sections.line) {
       const remaining = new Set([...wanted].filter((n) => !locations.has(n)));
       const addresses = functionAddresses(elf, remaining, opts.symbolKey ?? ((s) => s));
       for (const [name, address] of reader.lowPcs) if (remaining.has(name) && !addresses.has(name)) addresses.set(name, address);
@@ -126,7 +130,10 @@ class DeclarationResolver {
       this.stats.subprogramsWithDeclLine++;
       this.unitDeclLines++;
     }
-    if (sp.declFile !== undefined || sp.declLine !== undefined || sp.ref !== undefined || sp.linkageName !== undefined) {
+    // Kept as a possible target of another DIE's DW_AT_specification / DW_AT_abstract_origin:
+    // only what a target can contribute (a declaration, or a further reference; a C++ in-class
+    // declaration also gives its linkage name).
+    if (sp.declFile !== undefined || sp.declLine !== undefined || sp.ref !== undefined || sp.declaration) {
       this.unitSubprograms.set(sp.offset, sp);
     }
     // A candidate: named here, or named by the declaration it specifies (C++), resolved at unit end.

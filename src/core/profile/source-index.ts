@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { crateOf, genericKey } from '../demangle';
 import { RUST_SRC_FIX } from '../toolchain/rust-src';
-import { displayName, groupByOrigin, type OriginShare } from './hot-functions';
+import { displayName } from './hot-functions';
+import { groupByOrigin, type OriginShare } from './origin-share';
 import type { HotnessCutoffs, Thresholds, Tier } from './hotness';
 import { ThresholdBuilder, tierOf } from './hotness';
 import { OriginClassifier, type OriginKind, type SourceOrigin } from './source-origin';

@@ -223,9 +223,14 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
   const remaining = new Set(opts.mangledNames);
   if (remaining.size === 0) return { locations, method: 'none' };
   const search: LlvmToolSearch = { ...opts.toolSearch, besideDir: opts.llvmBinDir };
-  const dwarfdump = await findLlvmTool('llvm-dwarfdump', search);
-  const nm = await findLlvmTool('llvm-nm', search);
-  const symbolizer = await findLlvmTool('llvm-symbolizer', search);
+  // The external tools are looked for only when the built-in reader cannot read a binary.
+  let tools: { dwarfdump?: string; nm?: string; symbolizer?: string } | undefined;
+  const findTools = async (): Promise<{ dwarfdump?: string; nm?: string; symbolizer?: string }> =>
+    (tools ??= {
+      dwarfdump: await findLlvmTool('llvm-dwarfdump', search),
+      nm: await findLlvmTool('llvm-nm', search),
+      symbolizer: await findLlvmTool('llvm-symbolizer', search),
+    });
   const used = { builtinDecl: 0, builtinEntry: 0, dwarf: 0, decl: 0, entry: 0 };
   const problems: string[] = [];
   /** Binaries the built-in reader could not read, and why (the external tools then tried them). */
@@ -278,6 +283,7 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
         continue;
       }
       builtinFailures.push(builtin.error ?? binary);
+      const { dwarfdump, nm, symbolizer } = await findTools();
       if (dwarfdump) {
         let d = await dwarfdumpFiltered(dwarfdump, binary, remaining, root, opts.signal);
         if (!d || d.error) {
@@ -326,7 +332,7 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
 
   if (locations.size === 0) {
     result.problem = noMappingProblem({
-      tools: { dwarfdump, nm, symbolizer },
+      tools: tools ?? {},
       builtinFailures,
       llvmBinDir: opts.llvmBinDir,
       existing,
@@ -343,7 +349,7 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
         `first statement's): the debug info has no \`fn\` lines (build.debug: line-tables-only?), and functions without a ` +
         `symbol of their own (inlined everywhere) cannot be found; for exact lines of every function ${DEBUG_FIX}`,
     );
-  } else if (!dwarfdump && builtinFailures.length > 0) {
+  } else if (tools && !tools.dwarfdump && builtinFailures.length > 0) {
     notes.push('llvm-dwarfdump was not found: only functions with a symbol of their own were looked up (llvm-nm + llvm-symbolizer)');
   }
   if (remaining.size > 0) notes.push(`${remaining.size} of ${opts.mangledNames.size} functions were not found in the debug info`);

@@ -1,14 +1,23 @@
-import type { CheckResult } from './doctor';
 import { findLlvmTool } from './llvm-tools';
 import type { RustcInfo } from './rustc-info';
 import { RUST_SRC_FIX, rustSrcLibrary } from './rust-src';
+
+/** The doctor's line for source mapping (a CheckResult: declared here, as doctor.ts imports this file). */
+export interface SourceMappingCheck {
+  id: 'source-mapping';
+  title: string;
+  status: 'ok' | 'warn';
+  message: string;
+  fix?: string;
+  details: string[];
+}
 
 /**
  * Which source mapping the editor features will have: the built-in DWARF reader reads ELF
  * binaries (Linux) with no tool; llvm-dwarfdump / llvm-symbolizer are the fallback elsewhere
  * (macOS, Windows) and for what the reader does not read (zstd-compressed sections, 64-bit DWARF).
  */
-export async function sourceMappingCheck(rustc: Pick<RustcInfo, 'llvmMajor' | 'host' | 'sysroot'> | undefined, opts: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {}): Promise<CheckResult> {
+export async function sourceMappingCheck(rustc: Pick<RustcInfo, 'llvmMajor' | 'host' | 'sysroot'> | undefined, opts: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {}): Promise<SourceMappingCheck> {
   const search = { rustc, env: opts.env, platform: opts.platform };
   const dwarfdump = await findLlvmTool('llvm-dwarfdump', search);
   const symbolizer = await findLlvmTool('llvm-symbolizer', search);
