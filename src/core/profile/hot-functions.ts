@@ -26,4 +26,3 @@ export function hottestFunctions(functions: readonly ProfileFunction[], n: numbe
     .slice(0, n)
     .map((f) => ({ name: f.name, display: displayName(f.name), sum: f.sum, max: f.max }));
 }
-
