@@ -362,12 +362,8 @@ export class Commands {
   /** Find a function's definition: the source index, else the workspace symbol provider (rust-analyzer). */
   private async goToFunction(row: RankedFunction): Promise<void> {
     // The profile's own source index knows the exact `fn` line; symbols are the fallback.
-    for (const { index } of this.d.heat.indexes) {
-      for (const [file, heats] of Object.entries(index.files)) {
-        const h = heats.find((x) => x.records.includes(row.name));
-        if (h) return this.goToLocation({ file, line: h.line });
-      }
-    }
+    const known = this.d.heat.findRecord(row.name);
+    if (known) return this.goToLocation(known);
     const plain = row.display.replace(/<[^<>]*>/g, '').replace(/<[^<>]*>/g, '');
     const segments = plain.split('::').filter(Boolean);
     const name = segments.at(-1) ?? plain;

@@ -2,11 +2,10 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
-import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
-import type { HotHeat, SourceIndexHead, WorkerRequest, WorkerResponse } from './engine-worker-protocol';
+import type { SourceIndexPayload, WorkerRequest, WorkerResponse } from './engine-worker-protocol';
 
 type Done = Extract<WorkerResponse, { ok: true }>;
-type Pending = { resolve: (r: Done) => void; reject: (e: Error) => void; onFiles?: (files: [string, FunctionHeat[]][]) => void };
+type Pending = { resolve: (r: Done) => void; reject: (e: Error) => void };
 type Job = Exclude<WorkerRequest, { op: 'abort' }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -27,16 +26,10 @@ export class EngineWorker {
     return r.value as HotFunctionsSummary;
   }
 
-  /** A profile's source index, parsed in the worker and received in small parts, with its hottest functions. */
-  async sourceIndex(file: string): Promise<{ index: SourceIndex; hottest: HotHeat[] } | undefined> {
-    const files: Record<string, FunctionHeat[]> = {};
-    const r = await this.request({ op: 'sourceIndex', file }, undefined, (part) => {
-      for (const [f, heats] of part) files[f] = heats;
-    });
-    const head = r.value as SourceIndexHead | undefined;
-    if (!head) return undefined;
-    const { hottest, ...rest } = head;
-    return { index: { ...rest, files }, hottest };
+  /** A profile's source index, parsed in the worker, its files packed (see PackedFiles). */
+  async sourceIndex(file: string): Promise<SourceIndexPayload | undefined> {
+    const r = await this.request({ op: 'sourceIndex', file });
+    return r.value as SourceIndexPayload | undefined;
   }
 
   private start(): Worker {
@@ -46,10 +39,6 @@ export class EngineWorker {
     worker.on('message', (m: WorkerResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
-      if ('files' in m) {
-        p.onFiles?.(m.files);
-        return;
-      }
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m);
       else p.reject(m.error.code === ExitCode.Cancelled ? new CancelledError('reading the profile') : new PgoError(m.error.message, m.error.fix, m.error.code, m.error.details));
@@ -65,7 +54,7 @@ export class EngineWorker {
     return worker;
   }
 
-  private request(job: DistributiveOmit<Job, 'id'>, signal?: AbortSignal, onFiles?: Pending['onFiles']): Promise<Done> {
+  private request(job: DistributiveOmit<Job, 'id'>, signal?: AbortSignal): Promise<Done> {
     if (signal?.aborted) return Promise.reject(new CancelledError('reading the profile'));
     const worker = this.start();
     const id = this.nextId++;
@@ -76,7 +65,6 @@ export class EngineWorker {
       this.pending.set(id, {
         resolve: (r) => (done(), resolve(r)),
         reject: (e) => (done(), reject(e)),
-        onFiles,
       });
       worker.postMessage({ ...job, id } as WorkerRequest);
     });

@@ -12,13 +12,29 @@ export type WorkerRequest =
   | { id: number; op: 'abort' };
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexHead | undefined }
-  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string } }
-  /** Part of a source index's files; many small messages, so no single one blocks the host long. */
-  | { id: number; files: [string, FunctionHeat[]][] };
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | undefined }
+  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string } };
 
-/** A source index without its files (they arrive in parts before it), with its hottest functions. */
-export type SourceIndexHead = Omit<SourceIndex, 'files'> & { hottest: HotHeat[] };
+/** A source index as the worker hands it over: its summary, its hottest functions, its files packed. */
+export interface SourceIndexPayload {
+  head: Omit<SourceIndex, 'files'>;
+  hottest: HotHeat[];
+  files: PackedFiles;
+}
+
+/**
+ * A source index's files: each file's FunctionHeat[] as UTF-8 JSON in one transferred buffer. The
+ * extension host receives it without a copy and keeps it off the JavaScript heap, so the garbage
+ * collector never walks hundreds of thousands of objects (each scavenge would copy them, blocking
+ * the loop for 100 ms and more); a file's functions are parsed only when that file is shown.
+ */
+export interface PackedFiles {
+  names: string[];
+  /** Byte range of names[i]'s JSON in `bytes`. */
+  starts: number[];
+  ends: number[];
+  bytes: Uint8Array;
+}
 
 export interface HotHeat {
   file: string;
@@ -27,6 +43,3 @@ export interface HotHeat {
 
 /** Hottest functions sent with an index: the most the sidebar shows (pgo.sidebar.hotFunctions' maximum). */
 export const SIDEBAR_HOT_MAX = 100;
-
-/** Functions per part: a part's structured-clone copy takes a few milliseconds at most. */
-export const HEATS_PER_PART = 2000;

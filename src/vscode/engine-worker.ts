@@ -1,8 +1,8 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { readHotFunctions } from '../core/commands/show-profile';
 import { isPgoError, errorMessage } from '../core/errors';
-import { hottestHeats, readSourceIndex, type FunctionHeat } from '../core/profile/source-index';
-import { HEATS_PER_PART, SIDEBAR_HOT_MAX, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
+import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
+import { SIDEBAR_HOT_MAX, type PackedFiles, type SourceIndexPayload, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
 
 /**
  * The engine worker (bundled as dist/engine-worker.js, started by EngineWorker): reads profiles and
@@ -11,29 +11,33 @@ import { HEATS_PER_PART, SIDEBAR_HOT_MAX, type WorkerRequest, type WorkerRespons
 const port = parentPort;
 if (!port) throw new Error('engine-worker.js runs as a worker thread of the extension');
 const running = new Map<number, AbortController>();
-const send = (m: WorkerResponse): void => port.postMessage(m);
 
-async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: AbortSignal): Promise<WorkerResponse> {
+function pack(files: SourceIndex['files']): PackedFiles {
+  const names = Object.keys(files);
+  const chunks = names.map((n) => Buffer.from(JSON.stringify(files[n])));
+  const bytes = new Uint8Array(new ArrayBuffer(chunks.reduce((n, c) => n + c.length, 0))); // its own buffer: transferable
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    starts.push(at);
+    at += c.length;
+    ends.push(at);
+  }
+  return { names, starts, ends, bytes };
+}
+
+async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: AbortSignal): Promise<{ response: WorkerResponse; transfer: TransferListItem[] }> {
   if (req.op === 'hotFunctions') {
-    return { id: req.id, ok: true, value: await readHotFunctions(req.llvmProfdata, req.profdata, req.top, signal) };
+    return { response: { id: req.id, ok: true, value: await readHotFunctions(req.llvmProfdata, req.profdata, req.top, signal) }, transfer: [] };
   }
   const index = readSourceIndex(req.file);
-  if (!index) return { id: req.id, ok: true, value: undefined };
+  if (!index) return { response: { id: req.id, ok: true, value: undefined }, transfer: [] };
   const { files, ...head } = index;
-  let part: [string, FunctionHeat[]][] = [];
-  let heats = 0;
-  for (const entry of Object.entries(files)) {
-    part.push(entry);
-    heats += entry[1].length;
-    if (heats >= HEATS_PER_PART) {
-      send({ id: req.id, files: part });
-      part = [];
-      heats = 0;
-    }
-  }
-  if (part.length > 0) send({ id: req.id, files: part });
   // Sorted here: over a large index, the sort alone would block the host.
-  return { id: req.id, ok: true, value: { ...head, hottest: hottestHeats(index, SIDEBAR_HOT_MAX) } };
+  const value: SourceIndexPayload = { head, hottest: hottestHeats(index, SIDEBAR_HOT_MAX), files: pack(files) };
+  return { response: { id: req.id, ok: true, value }, transfer: [value.files.bytes.buffer as ArrayBuffer] };
 }
 
 port.on('message', (req: WorkerRequest) => {
@@ -44,13 +48,16 @@ port.on('message', (req: WorkerRequest) => {
   const controller = new AbortController();
   running.set(req.id, controller);
   handle(req, controller.signal)
-    .catch((e: unknown): WorkerResponse => ({
-      id: req.id,
-      ok: false,
-      error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details } : { message: errorMessage(e) },
+    .catch((e: unknown) => ({
+      response: {
+        id: req.id,
+        ok: false,
+        error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details } : { message: errorMessage(e) },
+      } satisfies WorkerResponse,
+      transfer: [],
     }))
-    .then((response) => {
+    .then(({ response, transfer }) => {
       running.delete(req.id);
-      send(response);
+      port.postMessage(response, transfer);
     });
 });
