@@ -6,7 +6,6 @@ import { CONFIG_FILE_NAME } from '../core/config/config-schema';
 import { errorMessage } from '../core/errors';
 import { archive, restore } from '../core/commands/archive';
 import { clean, deleteProfiles } from '../core/commands/clean';
-import { checkPrerequisites } from '../core/commands/doctor';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import type { EngineContext } from '../core/pipeline/engine-context';
 import type { RankedFunction } from '../core/profile/hot-functions';
@@ -191,8 +190,9 @@ export class Commands {
       void vscode.window.showErrorMessage('PGO: no Cargo workspace is open.');
       return undefined;
     }
+    // The core's checkPrerequisites, in the engine worker: it starts a dozen processes.
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PGO: checking prerequisites…' }, () =>
-      checkPrerequisites(ws.root, toOverrides(readSettings(ws.folder.uri))),
+      this.d.worker.doctor(ws.root, toOverrides(readSettings(ws.folder.uri))),
     );
     for (const c of report.checks) this.d.log.info(`doctor: ${c.status} ${c.title}: ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`);
     await this.d.reports.show('PGO Prerequisites', doctorMarkdown(report, ws.label));
@@ -312,9 +312,10 @@ export class Commands {
     if (!state?.profdata) return undefined;
     const profdata = state.profdata;
     // The same core command as `pgo show`; the profile is read in the engine worker, off this loop.
-    const [shown] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' }, () =>
-      showProfiles(ws.engine, [state.component], { top: 50, read: (llvm, file, top, signal) => this.d.worker.hotFunctions(llvm, file, top, signal) }),
-    );
+    const [shown] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' }, async () => {
+      await this.d.worker.resolveTools(ws.engine); // rustc and llvm-profdata, once per workspace
+      return showProfiles(ws.engine, [state.component], { top: 50, read: (llvm, file, top, signal) => this.d.worker.hotFunctions(llvm, file, top, signal) });
+    });
     if (!shown || isMissing(shown)) return undefined; // deleted meanwhile
     const { hottest: rows, totalCount: total } = shown;
     this.d.log.info(`hot functions of ${profdata}:\n${formatHotTable(rows, total)}`);

@@ -2,7 +2,10 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
-import type { SourceIndexPayload, WorkerRequest, WorkerResponse } from './engine-worker-protocol';
+import type { ProjectOverrides } from '../core/config/resolve-project';
+import type { EngineContext } from '../core/pipeline/engine-context';
+import type { DoctorReport } from '../core/toolchain/doctor';
+import type { SourceIndexPayload, WorkerRequest, WorkspaceTools, WorkerResponse } from './engine-worker-protocol';
 
 type Done = Extract<WorkerResponse, { ok: true }>;
 type Pending = { resolve: (r: Done) => void; reject: (e: Error) => void };
@@ -26,6 +29,26 @@ export class EngineWorker {
     return r.value as HotFunctionsSummary;
   }
 
+  /**
+   * Fill in the context's rustc, cargo version and matched llvm-profdata, looked up in the worker
+   * (once: the context keeps them). The core's requireRustc/requireProfdata then find them there.
+   */
+  async resolveTools(ctx: EngineContext): Promise<void> {
+    if (ctx.rustc && ctx.profdata) return;
+    const r = await this.request({ op: 'tools', root: ctx.project.workspace.root, llvmProfdataPath: ctx.project.llvmProfdataPath, rustc: ctx.rustc });
+    const tools = r.value as WorkspaceTools;
+    if (!ctx.rustc) {
+      ctx.rustc = tools.rustc;
+      ctx.cargoVersion = tools.cargoVersion;
+    }
+    ctx.profdata ??= tools.profdata;
+  }
+
+  /** The prerequisites check (many short processes), run in the worker. */
+  async doctor(dir: string, overrides: ProjectOverrides): Promise<DoctorReport> {
+    return (await this.request({ op: 'doctor', dir, overrides })).value as DoctorReport;
+  }
+
   /** A profile's source index, parsed in the worker, its files packed (see PackedFiles). */
   async sourceIndex(file: string): Promise<SourceIndexPayload | undefined> {
     const r = await this.request({ op: 'sourceIndex', file });
@@ -41,7 +64,7 @@ export class EngineWorker {
       if (!p) return;
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m);
-      else p.reject(m.error.code === ExitCode.Cancelled ? new CancelledError('reading the profile') : new PgoError(m.error.message, m.error.fix, m.error.code, m.error.details));
+      else p.reject(m.error.code === ExitCode.Cancelled ? new CancelledError('reading the profile') : new PgoError(m.error.message, m.error.fix, m.error.code, m.error.details, m.error.kind));
     });
     const fail = (e: Error): void => {
       if (this.worker === worker) this.worker = undefined;

@@ -1,19 +1,34 @@
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
+import type { ProjectOverrides } from '../core/config/resolve-project';
+import type { PgoErrorKind } from '../core/errors';
 import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
+import type { DoctorReport } from '../core/toolchain/doctor';
+import type { ProfdataCandidate } from '../core/toolchain/llvm-profdata-discovery';
+import type { RustcInfo } from '../core/toolchain/rustc-info';
 
 /**
  * Messages between the extension host and its engine worker (engine-worker.ts): the work that
  * would block the host's event loop for long — parsing `llvm-profdata show` for a large profile,
- * parsing a large source index — runs there.
+ * parsing a large source index — runs there, and so does starting the toolchain's processes (each
+ * start holds the starting thread for tens of milliseconds on a busy machine).
  */
 export type WorkerRequest =
   | { id: number; op: 'hotFunctions'; llvmProfdata: string; profdata: string; top: number }
   | { id: number; op: 'sourceIndex'; file: string }
+  | { id: number; op: 'tools'; root: string; llvmProfdataPath?: string; rustc?: RustcInfo }
+  | { id: number; op: 'doctor'; dir: string; overrides: ProjectOverrides }
   | { id: number; op: 'abort' };
 
+/** rustc, cargo's version and the matched llvm-profdata of one workspace. */
+export interface WorkspaceTools {
+  rustc: RustcInfo;
+  cargoVersion?: string;
+  profdata: ProfdataCandidate;
+}
+
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | undefined }
-  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string } };
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | undefined }
+  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind } };
 
 /** A source index as the worker hands it over: its summary, its hottest functions, its files packed. */
 export interface SourceIndexPayload {

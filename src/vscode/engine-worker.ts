@@ -1,5 +1,7 @@
 import { parentPort, type TransferListItem } from 'node:worker_threads';
+import { checkPrerequisites } from '../core/commands/doctor';
 import { readHotFunctions } from '../core/commands/show-profile';
+import { findMatchedProfdata, readToolchain } from '../core/pipeline/engine-context';
 import { isPgoError, errorMessage } from '../core/errors';
 import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
 import { SIDEBAR_HOT_MAX, type PackedFiles, type SourceIndexPayload, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
@@ -32,6 +34,14 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
   if (req.op === 'hotFunctions') {
     return { response: { id: req.id, ok: true, value: await readHotFunctions(req.llvmProfdata, req.profdata, req.top, signal) }, transfer: [] };
   }
+  if (req.op === 'tools') {
+    const { rustc, cargoVersion } = req.rustc ? { rustc: req.rustc, cargoVersion: undefined } : await readToolchain(req.root);
+    const profdata = await findMatchedProfdata(rustc, req.llvmProfdataPath);
+    return { response: { id: req.id, ok: true, value: { rustc, cargoVersion, profdata } }, transfer: [] };
+  }
+  if (req.op === 'doctor') {
+    return { response: { id: req.id, ok: true, value: await checkPrerequisites(req.dir, req.overrides) }, transfer: [] };
+  }
   const index = readSourceIndex(req.file);
   if (!index) return { response: { id: req.id, ok: true, value: undefined }, transfer: [] };
   const { files, ...head } = index;
@@ -52,7 +62,7 @@ port.on('message', (req: WorkerRequest) => {
       response: {
         id: req.id,
         ok: false,
-        error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details } : { message: errorMessage(e) },
+        error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details, kind: e.kind } : { message: errorMessage(e) },
       } satisfies WorkerResponse,
       transfer: [],
     }))
