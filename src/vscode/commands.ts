@@ -5,7 +5,6 @@ import { starterConfig } from '../core/config/starter-config';
 import { CONFIG_FILE_NAME } from '../core/config/config-schema';
 import { errorMessage } from '../core/errors';
 import { archive, restore } from '../core/commands/archive';
-import { clean, deleteProfiles } from '../core/commands/clean';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import type { EngineContext } from '../core/pipeline/engine-context';
 import type { RankedFunction } from '../core/profile/hot-functions';
@@ -213,7 +212,7 @@ export class Commands {
       );
       if (ok !== 'Delete') return undefined;
     }
-    const { removed } = clean(ws.engine, args.component);
+    const removed = await this.d.worker.clean(ws.engine, args.component); // core clean, in the engine worker
     this.d.log.info(`clean: removed ${removed.join(', ') || 'nothing'}`);
     await this.d.registry.touch();
     void vscode.window.showInformationMessage(removed.length > 0 ? `PGO: removed ${removed.length} folder(s) of PGO data.` : 'PGO: nothing to clean.');
@@ -259,7 +258,7 @@ export class Commands {
       const ok = await vscode.window.showWarningMessage(`Delete the "${component}" profile and its metadata?`, { modal: true }, 'Delete');
       if (ok !== 'Delete') return undefined;
     }
-    const removed = deleteProfiles(ws.engine, component);
+    const removed = await this.d.worker.deleteProfile(ws.engine, component); // core delete-profile, in the engine worker
     await this.d.registry.touch();
     return removed;
   }

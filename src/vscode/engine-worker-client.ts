@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
 import type { ProjectOverrides } from '../core/config/resolve-project';
@@ -13,11 +13,11 @@ type Job = Exclude<WorkerRequest, { op: 'abort' }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
- * The extension host's handle on its engine worker thread (dist/engine-worker.js): started on first
+ * The extension host's handle on its engine worker process (dist/engine-worker.js): started on first
  * use, restarted after a crash, stopped with the extension.
  */
 export class EngineWorker {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -44,6 +44,16 @@ export class EngineWorker {
     ctx.profdata ??= tools.profdata;
   }
 
+  /** The core's clean (one component, or all), run in the worker: it deletes whole build folders. */
+  async clean(ctx: EngineContext, component?: string): Promise<string[]> {
+    return (await this.request({ op: 'clean', project: ctx.project, component })).value as string[];
+  }
+
+  /** The core's delete-profile, run in the worker. */
+  async deleteProfile(ctx: EngineContext, component: string): Promise<string[]> {
+    return (await this.request({ op: 'deleteProfile', project: ctx.project, component })).value as string[];
+  }
+
   /** The prerequisites check (many short processes), run in the worker. */
   async doctor(dir: string, overrides: ProjectOverrides): Promise<DoctorReport> {
     return (await this.request({ op: 'doctor', dir, overrides })).value as DoctorReport;
@@ -55,10 +65,14 @@ export class EngineWorker {
     return r.value as SourceIndexPayload | undefined;
   }
 
-  private start(): Worker {
+  private start(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
-    worker.unref(); // never keeps the extension host alive
+    // A child process, not a worker thread: the processes it starts (llvm-profdata, rustc) are then
+    // forked from its small address space, not the host's (copying that stalls the host's loop).
+    const worker = fork(this.script, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    // Never keeps its parent alive when idle (see request for the busy case).
+    worker.unref();
+    worker.channel?.unref();
     worker.on('message', (m: WorkerResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -82,20 +96,24 @@ export class EngineWorker {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => worker.postMessage({ id, op: 'abort' } satisfies WorkerRequest);
+      const onAbort = (): void => void worker.send({ id, op: 'abort' } satisfies WorkerRequest);
       signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (this.pending.size === 0) worker.channel?.unref();
+      };
+      worker.channel?.ref(); // an answer is awaited
       this.pending.set(id, {
         resolve: (r) => (done(), resolve(r)),
         reject: (e) => (done(), reject(e)),
       });
-      worker.postMessage({ ...job, id } as WorkerRequest);
+      worker.send({ ...job, id } as WorkerRequest);
     });
   }
 
   dispose(): void {
     const w = this.worker;
     this.worker = undefined;
-    void w?.terminate();
+    w?.kill();
   }
 }

@@ -1,5 +1,5 @@
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
-import type { ProjectOverrides } from '../core/config/resolve-project';
+import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { PgoErrorKind } from '../core/errors';
 import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
 import type { DoctorReport } from '../core/toolchain/doctor';
@@ -7,7 +7,8 @@ import type { ProfdataCandidate } from '../core/toolchain/llvm-profdata-discover
 import type { RustcInfo } from '../core/toolchain/rustc-info';
 
 /**
- * Messages between the extension host and its engine worker (engine-worker.ts): the work that
+ * Messages (IPC, structured-clone serialization) between the extension host and its engine worker
+ * process (engine-worker.ts): the work that
  * would block the host's event loop for long — parsing `llvm-profdata show` for a large profile,
  * parsing a large source index — runs there, and so does starting the toolchain's processes (each
  * start holds the starting thread for tens of milliseconds on a busy machine).
@@ -17,6 +18,9 @@ export type WorkerRequest =
   | { id: number; op: 'sourceIndex'; file: string }
   | { id: number; op: 'tools'; root: string; llvmProfdataPath?: string; rustc?: RustcInfo }
   | { id: number; op: 'doctor'; dir: string; overrides: ProjectOverrides }
+  /** Recursive deletes of build folders (gigabytes): clean, and delete-profile alike. */
+  | { id: number; op: 'clean'; project: Project; component?: string }
+  | { id: number; op: 'deleteProfile'; project: Project; component: string }
   | { id: number; op: 'abort' };
 
 /** rustc, cargo's version and the matched llvm-profdata of one workspace. */
@@ -27,7 +31,7 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | undefined }
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | string[] | undefined }
   | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind } };
 
 /** A source index as the worker hands it over: its summary, its hottest functions, its files packed. */
@@ -38,8 +42,8 @@ export interface SourceIndexPayload {
 }
 
 /**
- * A source index's files: each file's FunctionHeat[] as UTF-8 JSON in one transferred buffer. The
- * extension host receives it without a copy and keeps it off the JavaScript heap, so the garbage
+ * A source index's files: each file's FunctionHeat[] as UTF-8 JSON in one byte buffer. The
+ * extension host receives it in one piece and keeps it off the JavaScript heap, so the garbage
  * collector never walks hundreds of thousands of objects (each scavenge would copy them, blocking
  * the loop for 100 ms and more); a file's functions are parsed only when that file is shown.
  */
