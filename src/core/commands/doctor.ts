@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { ProjectOverrides } from '../config/resolve-project';
 import { runDoctor, type DoctorReport } from '../toolchain/doctor';
-import { checkWorkspace } from '../toolchain/workspace-check';
+import { checkWorkspace } from '../config/workspace-check';
 
 /**
  * `pgo doctor` and "PGO: Check Prerequisites": the toolchain checks plus the workspace and pgo.yaml.
