@@ -31,14 +31,16 @@ describe('tar.gz', () => {
     const dir = tempDir();
     const long = `${'d'.repeat(120)}/${'f'.repeat(90)}`;
     fs.writeFileSync(path.join(dir, 'x.txt'), 'hello');
+    fs.writeFileSync(path.join(dir, 'empty'), '');
     fs.writeFileSync(path.join(dir, 'big'), Buffer.alloc(3 * 1024 * 1024 + 7, 'p'));
     const archive = path.join(dir, 'a.tar.gz');
     await writeTarGz(archive, [
       { name: 'a/x.txt', source: path.join(dir, 'x.txt') },
+      { name: 'a/empty', source: path.join(dir, 'empty') },
       { name: long, source: path.join(dir, 'big') },
     ]);
     const entries = await readAll(archive);
-    assert.deepEqual(entries.map((e) => [e.name, e.type, e.size, e.data.length]), [['a/x.txt', 'file', 5, 5], [long, 'file', 3 * 1024 * 1024 + 7, 3 * 1024 * 1024 + 7]]);
+    assert.deepEqual(entries.map((e) => [e.name, e.type, e.size, e.data.length]), [['a/x.txt', 'file', 5, 5], ['a/empty', 'file', 0, 0], [long, 'file', 3 * 1024 * 1024 + 7, 3 * 1024 * 1024 + 7]]);
     assert.equal(entries[0]?.data.toString(), 'hello');
   });
   it('reports links as links, and devices as other', async () => {
