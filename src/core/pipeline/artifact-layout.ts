@@ -2,9 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { ensureWritableDir } from '../util/writable-dir';
+import { RunLock } from './run-lock';
 
 /** Written into the artifact root when the engine creates it: clean deletes only what it owns. */
 export const OWNER_MARKER = '.rust-pgo';
+
+const LOCK_FILE = 'pgo.lock';
+
+/** The run lock and its short-lived companions (being written, being taken over). */
+export function isLockFileName(name: string): boolean {
+  return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
+}
 
 /**
  * Where each phase reads and writes, under the artifact root (default `<target>/pgo`). The user's
@@ -31,7 +39,7 @@ export class ArtifactLayout {
   ensureRoot(): void {
     if (this.isOwned()) return;
     const exists = fs.existsSync(this.root);
-    if (exists && fs.readdirSync(this.root).length > 0) {
+    if (exists && fs.readdirSync(this.root).some((n) => !isLockFileName(n))) {
       throw new PgoError(
         `${this.root} already holds files that Rust PGO did not create, so it cannot be the artifact directory (clean would delete them)`,
         'set artifactDir in pgo.yaml to a folder of its own, e.g. target/pgo, or empty that folder',
@@ -43,7 +51,23 @@ export class ArtifactLayout {
   }
 
   get lockFile(): string {
-    return path.join(this.root, 'pgo.lock');
+    return path.join(this.root, LOCK_FILE);
+  }
+
+  /**
+   * Create the root if needed and take its run lock. A `clean` that removed the root between the
+   * two leaves a fresh folder holding only our lock: it is marked as ours again, under the lock.
+   */
+  lock(command: string): RunLock {
+    this.ensureRoot();
+    const lock = RunLock.acquire(this.lockFile, command);
+    try {
+      this.ensureRoot();
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+    return lock;
   }
 
   componentDir(component: string): string {

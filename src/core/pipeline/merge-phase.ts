@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CancelledError, ExitCode, PgoError } from '../errors';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { runStreaming } from '../util/process';
-import { removeStaleTemps, tempPathFor } from '../util/atomic-write';
+import { removeStaleTemps, syncDir, syncFile, tempPathFor } from '../util/atomic-write';
 import { readProfile } from '../profile/read-profile';
 import { hottestFunctions } from '../profile/hot-functions';
 import { ThresholdBuilder } from '../profile/hotness';
@@ -193,11 +193,14 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
     };
     if (ctx.signal?.aborted) throw new CancelledError('merge');
     fs.writeFileSync(tmpMeta, `${JSON.stringify(meta, null, 2)}\n`);
+    // All three on disk before any rename: a crash must not leave an empty profile in place.
+    for (const f of [tmp, tmpIndex, tmpMeta]) syncFile(f);
     // The profile first, then its metadata: a crash between leaves a newer profile with older
     // metadata, which the sha256 in the metadata exposes as stale.
     fs.renameSync(tmp, target);
     fs.renameSync(tmpIndex, ctx.layout.sourceIndex(component.name));
     fs.renameSync(tmpMeta, ctx.layout.metadata(component.name));
+    syncDir(path.dirname(target));
     if (index.mapping.problem) ctx.reporter.warn(`${index.mapping.problem.message} — fix: ${index.mapping.problem.fix}`);
     else ctx.reporter.info(`source index: ${Object.values(index.files).reduce((n, f) => n + f.length, 0)} workspace functions in ${Object.keys(index.files).length} files (${index.mapping.method})`);
     return meta;

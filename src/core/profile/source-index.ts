@@ -140,6 +140,14 @@ export function buildSourceIndex(opts: {
   };
 }
 
+/** The `n` hottest workspace functions of an index (largest total count first), with their files. */
+export function hottestHeats(index: SourceIndex, n: number): { file: string; heat: FunctionHeat }[] {
+  return Object.entries(index.files)
+    .flatMap(([file, heats]) => heats.map((heat) => ({ file, heat })))
+    .sort((a, b) => b.heat.sum - a.heat.sum)
+    .slice(0, n);
+}
+
 export function readSourceIndex(file: string): SourceIndex | undefined {
   const idx = readJson<SourceIndex>(file);
   return idx?.schema === 1 ? idx : undefined;

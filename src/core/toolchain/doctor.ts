@@ -1,7 +1,7 @@
 import { atLeast, MIN_RUST, readCargoVersion, readRustcInfo, type RustcInfo } from './rustc-info';
 import { describeCandidate, discoverLlvmProfdata, type ProfdataDiscovery } from './llvm-profdata-discovery';
 import { formatBytes, freeBytes } from './disk-space';
-import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from './rust-tools';
+import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from '../util/rust-tools';
 import { errorMessage } from '../errors';
 
 /** The prerequisites check: each line is ok / warn / fail with a one-line fix. */
