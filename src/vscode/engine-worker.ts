@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { readHotFunctions } from '../core/commands/show-profile';
 import { isPgoError, errorMessage } from '../core/errors';
 import { hottestHeats, readSourceIndex, type FunctionHeat } from '../core/profile/source-index';
+import { hotFunctionsByOrigin } from '../core/profile/origin-groups';
 import { HEATS_PER_PART, SIDEBAR_HOT_MAX, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
 
 /**
@@ -32,8 +33,10 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
     }
   }
   if (part.length > 0) send({ id: req.id, files: part });
-  // Sorted here: over a large index, the sort alone would block the host.
-  return { id: req.id, ok: true, value: { ...head, hottest: hottestHeats(index, SIDEBAR_HOT_MAX) } };
+  // Sorted here: over a large index, the sort alone would block the host. Each origin's hottest
+  // (the workspace's, each dependency's, std's), so the sidebar can show them side by side.
+  const hottest = index.origins ? hotFunctionsByOrigin(index, SIDEBAR_HOT_MAX).flatMap((g) => g.hottest) : hottestHeats(index, SIDEBAR_HOT_MAX);
+  return { id: req.id, ok: true, value: { ...head, hottest } };
 }
 
 port.on('message', (req: WorkerRequest) => {
