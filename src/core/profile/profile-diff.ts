@@ -45,6 +45,8 @@ export interface DiffOptions {
   top?: number;
   /** A function at least this share (0..1) of a profile is hot (default 0.005). */
   hotShare?: number;
+  /** Changes of share smaller than this are noise, not listed (default 0.0001: 0.01 percentage points). */
+  minChange?: number;
 }
 
 function byName(functions: readonly ProfileFunction[]): Map<string, number> {
@@ -65,6 +67,7 @@ function total(sums: ReadonlyMap<string, number>): number {
 export function diffProfiles(a: readonly ProfileFunction[], b: readonly ProfileFunction[], opts: DiffOptions = {}): ProfileDiff {
   const top = opts.top ?? 10;
   const hotShare = opts.hotShare ?? 0.005;
+  const minChange = opts.minChange ?? 0.0001;
   const sumsA = byName(a);
   const sumsB = byName(b);
   const totalA = total(sumsA);
@@ -95,8 +98,8 @@ export function diffProfiles(a: readonly ProfileFunction[], b: readonly ProfileF
     functionsA: sumsA.size,
     functionsB: sumsB.size,
     overlap,
-    hotter: both.filter((d) => change(d) > 0).sort((x, y) => change(y) - change(x) || stable(x, y)).slice(0, top),
-    colder: both.filter((d) => change(d) < 0).sort((x, y) => change(x) - change(y) || stable(x, y)).slice(0, top),
+    hotter: both.filter((d) => change(d) >= minChange).sort((x, y) => change(y) - change(x) || stable(x, y)).slice(0, top),
+    colder: both.filter((d) => change(d) <= -minChange).sort((x, y) => change(x) - change(y) || stable(x, y)).slice(0, top),
     appeared: deltas.filter((d) => !d.inA && d.shareB >= hotShare).sort((x, y) => y.shareB - x.shareB || stable(x, y)).slice(0, top),
     vanished: deltas.filter((d) => !d.inB && d.shareA >= hotShare).sort((x, y) => y.shareA - x.shareA || stable(x, y)).slice(0, top),
   };
