@@ -125,32 +125,61 @@ export class UnitWalker {
   private walkDies(r: ByteReader, unit: UnitInfo, onSubprogram: (unit: UnitInfo, sp: Subprogram) => void): void {
     const { header, abbrevs } = unit;
     const end = header.end;
-    r.pos = header.firstDie;
-    while (r.pos < end) {
-      const offset = r.pos;
-      const code = r.uleb();
+    // The hot loop of the reader: a local cursor, and the common forms skipped inline.
+    const buf = this.sections.info;
+    let pos = header.firstDie;
+    while (pos < end) {
+      const offset = pos;
+      let code = buf[pos++]!;
+      if (code >= 0x80) {
+        r.pos = offset;
+        code = r.uleb();
+        pos = r.pos;
+      }
       if (code === 0) continue; // end of a sibling chain
       const ab = abbrevs[code];
       if (!ab) throw new DwarfError(`${this.file}: DIE at .debug_info+0x${offset.toString(16)} uses unknown abbreviation ${code}`, 'build the binary again, or put an llvm-dwarfdump on PATH');
       if (ab.tag === DW_TAG.subprogram) {
+        r.pos = pos;
         const sibling = this.readSubprogram(r, ab, unit, offset, onSubprogram);
-        if (sibling !== undefined) r.pos = sibling;
+        pos = sibling ?? r.pos;
         continue;
       }
       if (ab.siblingIndex >= 0 && ab.hasChildren && !HOLDS_FUNCTIONS.has(ab.tag)) {
+        r.pos = pos;
         for (let i = 0; i < ab.siblingIndex; i++) skipForm(r, ab.forms[i]!, header);
         const form = ab.forms[ab.siblingIndex]!;
         const v = readUnsigned(r, form, header);
-        r.pos = form === DW_FORM.ref_addr ? v : header.offset + v;
+        pos = form === DW_FORM.ref_addr ? v : header.offset + v;
         continue;
       }
       if (ab.fixedSize >= 0) {
-        r.pos += ab.fixedSize;
+        pos += ab.fixedSize;
         continue;
       }
-      const forms = ab.forms;
-      for (let i = 0; i < forms.length; i++) skipForm(r, forms[i]!, header);
+      const sizes = ab.sizes;
+      for (let i = 0; i < sizes.length; i++) {
+        const size = sizes[i]!;
+        if (size >= 0) {
+          pos += size;
+          continue;
+        }
+        const form = ab.forms[i]!;
+        if (form === DW_FORM.udata || form === DW_FORM.sdata || form === DW_FORM.strx || form === DW_FORM.addrx || form === DW_FORM.ref_udata) {
+          while ((buf[pos++]! & 0x80) !== 0);
+        } else if (form === DW_FORM.string) {
+          pos = buf.indexOf(0, pos) + 1;
+          if (pos === 0) throw new RangeError('unterminated string');
+        } else if (form === DW_FORM.block1) {
+          pos += 1 + buf[pos]!;
+        } else {
+          r.pos = pos;
+          skipForm(r, form, header);
+          pos = r.pos;
+        }
+      }
     }
+    r.pos = pos;
   }
 
   /** Decode one subprogram DIE (after its code); returns its sibling's offset when it has one. */
