@@ -7,7 +7,7 @@ import { readAll, tarBytes, writeFixtureTarGz, type FixtureEntry } from './tar-f
 import { entryProblem, restoreProfiles, archiveProfiles, defaultArchiveName } from '../../src/core/pipeline/profile-archive';
 import { parseConfig } from '../../src/core/config/load-config';
 import { resolveProject } from '../../src/core/config/resolve-project';
-import { ArtifactLayout } from '../../src/core/pipeline/artifact-layout';
+import { ArtifactLayout, OWNER_MARKER } from '../../src/core/pipeline/artifact-layout';
 import type { EngineContext } from '../../src/core/pipeline/engine-context';
 import { silentReporter } from '../../src/core/pipeline/reporter';
 import { midiWorkspace } from './fixtures';
@@ -31,14 +31,16 @@ describe('tar.gz', () => {
     const dir = tempDir();
     const long = `${'d'.repeat(120)}/${'f'.repeat(90)}`;
     fs.writeFileSync(path.join(dir, 'x.txt'), 'hello');
+    fs.writeFileSync(path.join(dir, 'empty'), '');
     fs.writeFileSync(path.join(dir, 'big'), Buffer.alloc(3 * 1024 * 1024 + 7, 'p'));
     const archive = path.join(dir, 'a.tar.gz');
     await writeTarGz(archive, [
       { name: 'a/x.txt', source: path.join(dir, 'x.txt') },
+      { name: 'a/empty', source: path.join(dir, 'empty') },
       { name: long, source: path.join(dir, 'big') },
     ]);
     const entries = await readAll(archive);
-    assert.deepEqual(entries.map((e) => [e.name, e.type, e.size, e.data.length]), [['a/x.txt', 'file', 5, 5], [long, 'file', 3 * 1024 * 1024 + 7, 3 * 1024 * 1024 + 7]]);
+    assert.deepEqual(entries.map((e) => [e.name, e.type, e.size, e.data.length]), [['a/x.txt', 'file', 5, 5], ['a/empty', 'file', 0, 0], [long, 'file', 3 * 1024 * 1024 + 7, 3 * 1024 * 1024 + 7]]);
     assert.equal(entries[0]?.data.toString(), 'hello');
   });
   it('reports links as links, and devices as other', async () => {
@@ -240,6 +242,29 @@ describe('artifact directory ownership', () => {
     const removed = cleanArtifacts(ctx);
     assert.deepEqual(removed, [ctx.layout.componentDir('pipeline')]);
     assert.equal(fs.readFileSync(path.join(ctx.layout.root, 'added-later.txt'), 'utf8'), 'keep', 'clean removes only what the engine makes');
+  });
+});
+
+describe('artifact directory of another workspace', () => {
+  it("refuses to run in, clean or archive a root whose marker names another workspace, and adopts an old marker", async () => {
+    const { cleanArtifacts } = await import('../../src/core/pipeline/clean-artifacts');
+    const root = tempDir();
+    const ctx = context(root);
+    const mine = new ArtifactLayout(ctx.layout.root, root);
+    mine.ensureRoot();
+    fs.mkdirSync(mine.componentDir('pipeline'));
+    fs.writeFileSync(mine.profdata('pipeline'), 'MINE');
+    assert.equal(mine.markerOwner(), root);
+    const theirs: EngineContext = { ...ctx, layout: new ArtifactLayout(ctx.layout.root, path.join(root, 'elsewhere')) };
+    assert.throws(() => theirs.layout.ensureRoot(), /holds the PGO data of another workspace \(.*\)/);
+    assert.throws(() => theirs.layout.lock('pgo pipeline'), /another workspace/);
+    assert.throws(() => cleanArtifacts(theirs), /another workspace/);
+    await assert.rejects(archiveProfiles(theirs), /another workspace/);
+    assert.equal(fs.readFileSync(mine.profdata('pipeline'), 'utf8'), 'MINE');
+    assert.equal(fs.existsSync(mine.lockFile), false, 'no lock left behind');
+    // A marker written before markers named their workspace belongs to whoever uses it.
+    fs.writeFileSync(path.join(mine.root, OWNER_MARKER), 'Created by Rust PGO\n');
+    theirs.layout.ensureRoot();
   });
 });
 

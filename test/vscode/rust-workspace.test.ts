@@ -84,6 +84,7 @@ async function withGoodProfile(a: PgoExtensionApi): Promise<void> {
   fs.rmSync(pgoDir(), { recursive: true, force: true });
   fs.cpSync(goodSnapshot ?? '', pgoDir(), { recursive: true, preserveTimestamps: true });
   await a.registry.touch();
+  await a.heat.whenLoaded(); // the profile's heat is read off the event loop
 }
 
 async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vscode.TreeItem }[]> {

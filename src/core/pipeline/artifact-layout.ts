@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { ensureWritableDir } from '../util/writable-dir';
+import { realPathLoose } from '../util/safe-path';
 import { RunLock } from './run-lock';
 
 /** Written into the artifact root when the engine creates it: clean deletes only what it owns. */
@@ -25,7 +26,34 @@ export function isLockFileName(name: string): boolean {
  *   <root>/<component>/optimized/           cargo target dir of the profile-guided build
  */
 export class ArtifactLayout {
-  constructor(readonly root: string) {}
+  /** `workspaceRoot`: the workspace this layout serves, recorded in the marker and checked against it. */
+  constructor(
+    readonly root: string,
+    readonly workspaceRoot?: string,
+  ) {}
+
+  /** The workspace named in the marker (markers of older versions name none). */
+  markerOwner(): string | undefined {
+    try {
+      return /^workspace: (.+)$/m.exec(fs.readFileSync(path.join(this.root, OWNER_MARKER), 'utf8'))?.[1];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Refuse a root that another workspace made: with the same artifactDir (or an old shared
+   * `<target>/pgo`), its pipeline would overwrite the other's profiles and clean would delete them.
+   */
+  checkOwner(): void {
+    const owner = this.markerOwner();
+    if (!owner || !this.workspaceRoot || realPathLoose(owner) === realPathLoose(this.workspaceRoot)) return;
+    throw new PgoError(
+      `${this.root} holds the PGO data of another workspace (${owner})`,
+      'give this workspace an artifact folder of its own: set artifactDir in its pgo.yaml, or remove artifactDir (with a target directory outside the workspace the default is per workspace)',
+      ExitCode.Usage,
+    );
+  }
 
   /** The root exists and was made by Rust PGO (it holds the marker). */
   isOwned(): boolean {
@@ -37,7 +65,7 @@ export class ArtifactLayout {
    * `artifactDir: target/release`) is refused: the engine would later delete in it.
    */
   ensureRoot(): void {
-    if (this.isOwned()) return;
+    if (this.isOwned()) return this.checkOwner();
     const exists = fs.existsSync(this.root);
     if (exists && fs.readdirSync(this.root).some((n) => !isLockFileName(n))) {
       throw new PgoError(
@@ -47,7 +75,8 @@ export class ArtifactLayout {
       );
     }
     ensureWritableDir(this.root);
-    fs.writeFileSync(path.join(this.root, OWNER_MARKER), 'Created by Rust PGO: its profiles and builds. `pgo clean` deletes this folder.\n');
+    const owner = this.workspaceRoot ? `workspace: ${this.workspaceRoot}\n` : '';
+    fs.writeFileSync(path.join(this.root, OWNER_MARKER), `Created by Rust PGO: its profiles and builds. \`pgo clean\` deletes this folder.\n${owner}`);
   }
 
   get lockFile(): string {

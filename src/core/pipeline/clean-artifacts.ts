@@ -26,6 +26,7 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
       ExitCode.Usage,
     );
   }
+  layout.checkOwner();
   const lock = RunLock.acquire(layout.lockFile, 'pgo clean');
   const removed: string[] = [];
   try {
@@ -68,6 +69,7 @@ export function deleteProfile(ctx: EngineContext, component: string): string[] {
       throw new PgoError(`refusing to delete ${f}: it is not inside ${ctx.project.workspace.targetDirectory}`, 'fix artifactDir in pgo.yaml', ExitCode.Usage);
     }
   }
+  ctx.layout.checkOwner();
   const lock = RunLock.acquire(ctx.layout.lockFile, `delete ${component} profile`);
   try {
     const removed = files.filter((f) => fs.existsSync(f));

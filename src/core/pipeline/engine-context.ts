@@ -35,7 +35,7 @@ export async function createEngineContext(
   const project = await loadProject(dir, opts.overrides);
   return {
     project,
-    layout: new ArtifactLayout(project.artifactRoot),
+    layout: new ArtifactLayout(project.artifactRoot, project.workspace.root),
     reporter: opts.reporter ?? silentReporter,
     signal: opts.signal,
   };

@@ -33,6 +33,7 @@ export async function archiveProfiles(ctx: EngineContext, output?: string): Prom
     ctx.project.components.flatMap((c) => ctx.layout.profileFiles(c.name).filter((f) => fs.existsSync(f)).map((f) => ({ name: `${c.name}/${path.basename(f)}`, source: f })));
   const noProfile = (): PgoError => new PgoError('there is no profile to archive', 'run the pipeline first (`pgo pipeline`)', ExitCode.PhaseFailed);
   if (profileFiles().length === 0) throw noProfile();
+  ctx.layout.checkOwner();
   const explicit = output !== undefined ? path.resolve(ctx.project.workspace.root, output) : undefined;
   if (explicit && fs.existsSync(explicit)) throw existingOutput(explicit);
   const dir = explicit ? path.dirname(explicit) : ctx.project.workspace.root;

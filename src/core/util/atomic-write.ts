@@ -76,12 +76,12 @@ export function writeFileAtomic(target: string, data: string | Buffer): void {
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
- * Give the finished file `tmp` the name `target` only if nothing has that name: never overwrite.
- * Returns false when `target` exists. A hard link claims the name atomically; where there are no
- * hard links, an exclusively created placeholder claims it and the rename replaces only that.
+ * Give the finished file `tmp` (already flushed to disk by its writer) the name `target` only if
+ * nothing has that name: never overwrite. Returns false when `target` exists. A hard link claims
+ * the name atomically; where there are no hard links, an exclusively created placeholder claims it
+ * and the rename replaces only that.
  */
 export function publishNoClobber(tmp: string, target: string): boolean {
-  syncFile(tmp);
   try {
     fs.linkSync(tmp, target);
     fs.rmSync(tmp, { force: true });

@@ -132,6 +132,7 @@ export async function runStreaming(file: string, args: readonly string[], opts: 
   };
   child.once('exit', () => {
     exited = true;
+    if (pid !== undefined) live.delete(pid); // nor may killAllChildren hit a reused pid
     if (escalation === undefined) return;
     // Its pid is free from now on and may be reused: the timer must not fire at a stranger.
     timers.clear(escalation);

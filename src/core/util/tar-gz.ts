@@ -130,7 +130,8 @@ export async function writeTarGz(out: string, files: readonly { name: string; so
         try {
           const st = await fh.stat();
           const writer = controller.add({ name: f.name, type: 'file', size: st.size, mode: 0o644, mtime: st.mtime }).getWriter();
-          for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) await writer.write(chunk);
+          // Exactly the size in the header, even if the file grew meanwhile (one that shrank fails).
+          if (st.size > 0) for await (const chunk of fh.createReadStream({ autoClose: false, start: 0, end: st.size - 1 }) as AsyncIterable<Buffer>) await writer.write(chunk);
           await writer.close();
         } finally {
           await fh.close();
