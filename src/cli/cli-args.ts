@@ -13,8 +13,8 @@ interface CommandSpec {
   /** The left column of the help: the command and its argument. */
   usage: string;
   help: string;
-  /** What the second word is: a component (optional), a file (required), or nothing may follow. */
-  operand: 'component' | 'none' | { file: string; example: string };
+  /** What the second word is: a component (optional), a file (required; `files: 2`: two), or nothing may follow. */
+  operand: 'component' | 'none' | { file: string; example: string; files?: 2 };
 }
 
 const COMMAND_TABLE = {
@@ -29,6 +29,7 @@ const COMMAND_TABLE = {
   'delete-profile': { usage: 'delete-profile C|all', help: "delete a component's profile, its metadata and source index (not its builds)", operand: 'component' },
   archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
   restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
+  diff: { usage: 'diff A B', help: 'compare two .profdata files: hotter, colder, new and vanished hot functions', operand: { file: 'two .profdata files', example: 'pgo diff old.profdata target/pgo/pipeline/pipeline.profdata', files: 2 } },
   help: { usage: 'help', help: '', operand: 'component' },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -47,6 +48,8 @@ export interface CliArgs {
   /** `archive --output FILE`; `restore FILE`. */
   output?: string;
   file?: string;
+  /** `diff A B`: the second profile. */
+  file2?: string;
   /** Merge past unreadable .profraw files (llvm-profdata --failure-mode=all), naming them. */
   skipCorrupt: boolean;
   top: number;
@@ -166,11 +169,13 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   }
   args.command = command as CommandName;
   const spec: CommandSpec = COMMAND_TABLE[args.command];
-  const extra = spec.operand === 'none' ? operand : rest[0];
+  const two = typeof spec.operand === 'object' && spec.operand.files === 2;
+  const extra = spec.operand === 'none' ? operand : rest[two ? 1 : 0];
   if (extra !== undefined) throw usage(`unexpected argument "${extra}"`, 'see `pgo --help`');
   if (typeof spec.operand === 'object') {
-    if (!operand) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
+    if (!operand || (two && !rest[0])) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
     args.file = operand;
+    if (two) args.file2 = rest[0];
   } else if (spec.operand === 'component') {
     args.component = operand;
   }

@@ -8,6 +8,7 @@ import { archive, restore } from '../core/commands/archive';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import type { EngineContext } from '../core/pipeline/engine-context';
 import type { RankedFunction } from '../core/profile/hot-functions';
+import { missingSourceMessage } from '../core/profile/source-origin';
 import { formatHotTable, percent } from '../core/report/format';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
@@ -355,6 +356,11 @@ export class Commands {
   /** Open a function's `fn` line from the source index (a sidebar hot-function item). */
   private async goToLocation(args: FunctionArgs | undefined): Promise<void> {
     if (!args?.file) return;
+    const missing = missingSourceMessage(args.file, fs.existsSync(args.file));
+    if (missing) {
+      void vscode.window.showInformationMessage(`PGO: ${missing}`);
+      return;
+    }
     const pos = new vscode.Position(Math.max(0, args.line - 1), 0);
     await vscode.window.showTextDocument(vscode.Uri.file(args.file), { selection: new vscode.Range(pos, pos) });
   }
