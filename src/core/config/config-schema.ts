@@ -32,6 +32,8 @@ export interface BuildSettings {
 export interface ComponentSpec {
   name: string;
   description?: string;
+  /** Overrides the top-level maxBinarySizeMb (binary-size-limit.ts). */
+  maxBinarySizeMb?: number;
   packages: string[];
   /** Binaries that ship; empty = every bin target of the packages. */
   bins: string[];
@@ -46,6 +48,8 @@ export interface PgoConfigFile {
   /** Tier cutoffs: the blocks making up this share of all counts are hot / warm. */
   hotness: { hotCutoff: number; warmCutoff: number };
   defaultComponent?: string;
+  /** Largest acceptable shipped binary, MB (binary-size-limit.ts). */
+  maxBinarySizeMb?: number;
   artifactDir?: string;
   minFreeDiskGb?: number;
   build: BuildSettings;

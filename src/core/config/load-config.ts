@@ -14,6 +14,7 @@ import {
   type WorkloadSpec,
 } from './config-schema';
 import { parseBenchmarks, parseVariants } from './bench-config';
+import { BINARY_SIZE_LIMIT_KEY, parseBinarySizeLimit } from './binary-size-limit';
 
 /** One problem in pgo.yaml, located so an editor can jump to it. */
 export interface ConfigProblem {
@@ -183,8 +184,10 @@ export function parseConfig(text: string, file: string): ParsedConfig {
 
   const config: PgoConfigFile = { version: 1, hotness: { ...DEFAULT_CUTOFFS }, build: defaultBuildSettings(), components: [] };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { config, locations: {} };
-  const top = v.map(doc.contents, 'pgo.yaml', TOP_KEYS);
+  const top = v.map(doc.contents, 'pgo.yaml', [...TOP_KEYS, BINARY_SIZE_LIMIT_KEY]);
   if (top) {
+    const sizeLimit = top.get(BINARY_SIZE_LIMIT_KEY);
+    if (sizeLimit) config.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, BINARY_SIZE_LIMIT_KEY);
     const version = top.get('version');
     if (version && !(isScalar(version.value) && version.value.value === 1)) v.at(version.value, 'version: expected 1 (the only version so far)');
     const dc = top.get('defaultComponent');
@@ -255,9 +258,11 @@ function parseComponents(v: Validator, node: Node | null): ComponentSpec[] {
       continue;
     }
     const where = `components.${name}`;
-    const cm = v.map(value, where, COMPONENT_KEYS);
+    const cm = v.map(value, where, [...COMPONENT_KEYS, BINARY_SIZE_LIMIT_KEY]);
     if (!cm) continue;
     const spec: ComponentSpec = { name, packages: [], bins: [], workloads: [] };
+    const sizeLimit = cm.get(BINARY_SIZE_LIMIT_KEY);
+    if (sizeLimit) spec.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, `${where}.${BINARY_SIZE_LIMIT_KEY}`);
     const desc = cm.get('description');
     if (desc) spec.description = v.string(desc.value, `${where}.description`);
     const pk = cm.get('packages');

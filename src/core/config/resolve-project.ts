@@ -24,6 +24,8 @@ export interface ShippedBin {
 export interface ResolvedComponent {
   name: string;
   description?: string;
+  /** Largest acceptable shipped binary, MB: the component's, else the top-level value. */
+  maxBinarySizeMb?: number;
   packages: string[];
   bins: ShippedBin[];
   defaultSize?: number;
@@ -118,6 +120,7 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
     return {
       name: spec.name,
       description: spec.description,
+      maxBinarySizeMb: spec.maxBinarySizeMb ?? config.maxBinarySizeMb,
       packages: spec.packages,
       bins,
       defaultSize: overrides.defaultSize ?? spec.defaultSize,
