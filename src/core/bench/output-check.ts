@@ -33,10 +33,10 @@ export function firstDisagreement(values: Record<string, string>, baseline: stri
   return undefined;
 }
 
-export function outputChangedError(benchmark: string, baseline: string, d: { variant: string; value: string; expected: string }, mode: OutputCheckMode): PgoError {
+export function outputChangedError(benchmark: string, baseline: string, d: { variant: string; value: string; expected: string }, mode: OutputCheckMode, usesProfile: boolean): PgoError {
   const what = mode === 'regex' ? 'captured output' : 'stdout hash';
   return new PgoError(
-    `PGO changed the program's output: variant ${d.variant} of benchmark "${benchmark}" printed ${what} ${JSON.stringify(d.value)}, ${baseline} printed ${JSON.stringify(d.expected)}`,
+    `${usesProfile ? 'PGO' : `the ${d.variant} build`} changed the program's output: variant ${d.variant} of benchmark "${benchmark}" printed ${what} ${JSON.stringify(d.value)}, ${baseline} printed ${JSON.stringify(d.expected)}`,
     `a miscompile, undefined behaviour, or output that depends on the build (timings, addresses): run \`pgo verify\` for the tests; if the output legitimately varies, set output.regex for "${benchmark}" in pgo.yaml to the part that must agree`,
     ExitCode.OutputChanged,
   );

@@ -199,7 +199,7 @@ export async function benchComponent(ctx: EngineContext, component: ResolvedComp
     }
     if (reason === 'output-changed') {
       const d = firstDisagreement(result.outputCheck.values, BASELINE_VARIANT);
-      if (d) changed = outputChangedError(b.name, BASELINE_VARIANT, d, result.outputCheck.mode);
+      if (d) changed = outputChangedError(b.name, BASELINE_VARIANT, d, result.outputCheck.mode, built.find((v) => v.spec.name === d.variant)?.spec.pgo ?? false);
       break;
     }
   }
