@@ -1,7 +1,7 @@
 import { ExitCode, PgoError } from '../core/errors';
 
 /** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
-export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'archive', 'restore', 'help'] as const;
+export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'archive', 'restore', 'bench', 'verify', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -21,9 +21,14 @@ export interface CliArgs {
   top: number;
   json: boolean;
   color?: boolean;
+  /** `bench`: fixed measured rounds, time budget per benchmark (s), variants, shuffle seed. */
+  runs?: number;
+  budget?: number;
+  variants?: string[];
+  seed?: number;
 }
 
-const VALUE_FLAGS = new Set(['--size', '--workspace', '--llvm-profdata', '--top', '--rustflag', '--min-free-gb', '--output']);
+const VALUE_FLAGS = new Set(['--size', '--workspace', '--llvm-profdata', '--top', '--rustflag', '--min-free-gb', '--output', '--runs', '--budget', '--variants', '--seed']);
 
 export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, top: 20, json: false };
@@ -44,13 +49,27 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
       }
       switch (flag) {
         case '--size':
-        case '--top': {
+        case '--top':
+        case '--runs':
+        case '--budget': {
           const n = Number(value);
-          if (!Number.isInteger(n) || n < 1) throw new PgoError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 100`, ExitCode.Usage);
+          if (!Number.isInteger(n) || n < 1) throw new PgoError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} ${flag === '--runs' ? '10' : '100'}`, ExitCode.Usage);
           if (flag === '--size') args.size = n;
+          else if (flag === '--runs') args.runs = n;
+          else if (flag === '--budget') args.budget = n;
           else args.top = n;
           break;
         }
+        case '--seed': {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 0) throw new PgoError(`--seed must be a whole number ≥ 0, got "${value}"`, 'e.g. --seed 42', ExitCode.Usage);
+          args.seed = n;
+          break;
+        }
+        case '--variants':
+          args.variants = (value ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+          if (args.variants.length === 0) throw new PgoError('--variants needs a comma-separated list', 'e.g. --variants pgo,lto', ExitCode.Usage);
+          break;
         case '--workspace':
           args.workspace = value ?? cwd;
           break;
@@ -119,6 +138,10 @@ Commands:
   clean [component]      delete PGO artifacts (only under <target>/pgo)
   archive [--output F]   keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)
   restore FILE           restore profiles from such an archive (links, absolute paths, .. refused)
+  bench [component|all]  is it faster? build the variants (release, pgo, lto, lto+pgo), run the
+                         component's benchmarks alternately, compare with release (median, CI,
+                         verdict), check outputs agree and the training's coverage, recommend one
+  verify [component]     run the component's tests (cargo test) with the PGO build's settings
 
 The component defaults to pgo.yaml's defaultComponent; "all" runs every component.
 
@@ -130,11 +153,17 @@ Options:
   --min-free-gb N        doctor's free-disk-space threshold (default: pgo.yaml, else 8)
   --top N                rows for \`show\` (default 20)
   --skip-corrupt         merge: leave out unreadable .profraw files (they are named) instead of failing
-  --json                 print the result as JSON (pipeline, optimize, show, doctor)
+  --runs N               bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's
+                         95% CI is within 4% or the budget is spent)
+  --budget S             bench: adaptive time budget per benchmark in seconds (default 120)
+  --variants a,b         bench: only these variants (release, the baseline, is always included)
+  --seed N               bench: seed of the shuffled run order (default 1)
+  --json                 print the result as JSON (pipeline, optimize, show, doctor, bench)
   --color / --no-color   force colour on or off (default: on for a terminal)
   -h, --help             this help
 
 Exit codes:
   0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)
-  4 the optimized build could not use the profile · 5 another PGO run holds the lock · 130 cancelled
+  4 the optimized build could not use the profile · 5 another PGO run holds the lock
+  6 bench: a variant's output differs from release's (PGO changed the program's output) · 130 cancelled
 `;

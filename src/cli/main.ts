@@ -16,6 +16,7 @@ import { readProfile } from '../core/profile/read-profile';
 import { hottestFunctions } from '../core/profile/hot-functions';
 import { formatDoctor, formatHotTable, formatSummary, noPaint, seconds, type Paint } from '../core/report/format';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
+import { benchCommand, verifyCommand } from './bench-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -185,6 +186,16 @@ async function main(argv: string[]): Promise<number> {
       print(`restored:\n${written.map((w) => `  ${w}`).join('\n')}`);
       return ExitCode.Ok;
     }
+    case 'bench':
+    case 'verify':
+      try {
+        const code = args.command === 'bench' ? await benchCommand(ctx, components, args, paint, print) : await verifyCommand(ctx, components, print);
+        record(code === ExitCode.Ok, code);
+        return code;
+      } catch (e) {
+        record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
+        throw e;
+      }
     case 'clean': {
       const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? components[0]?.name : undefined);
       print(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}` : `nothing to clean in ${ctx.layout.root}`);

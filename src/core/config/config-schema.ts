@@ -1,3 +1,5 @@
+import type { BenchmarkSpec, VariantSpec } from './bench-config';
+
 /**
  * The shape of `pgo.yaml`, after validation. Every key is optional; see README "Configuration".
  * Kept separate from the loader so the extension and the CLI can share the types.
@@ -37,6 +39,8 @@ export interface ComponentSpec {
   bins: string[];
   defaultSize?: number;
   workloads: WorkloadSpec[];
+  /** For `pgo bench` (bench-config.ts). */
+  benchmarks?: BenchmarkSpec[];
 }
 
 export interface PgoConfigFile {
@@ -49,6 +53,8 @@ export interface PgoConfigFile {
   artifactDir?: string;
   minFreeDiskGb?: number;
   build: BuildSettings;
+  /** For `pgo bench`; absent = the default variants (bench-config.ts). */
+  variants?: VariantSpec[];
   components: ComponentSpec[];
 }
 

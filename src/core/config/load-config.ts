@@ -13,6 +13,7 @@ import {
   type PgoConfigFile,
   type WorkloadSpec,
 } from './config-schema';
+import { parseBenchmarks, parseVariants } from './bench-config';
 import { BINARY_SIZE_LIMIT_KEY, parseBinarySizeLimit } from './binary-size-limit';
 
 /** One problem in pgo.yaml, located so an editor can jump to it. */
@@ -155,10 +156,10 @@ function closest(word: string, options: readonly string[]): string | undefined {
   return best;
 }
 
-const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'hotness', 'build', 'components'] as const;
+const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'hotness', 'build', 'variants', 'components'] as const;
 const HOTNESS_KEYS = ['hotCutoff', 'warmCutoff'] as const;
 const BUILD_KEYS = ['profile', 'features', 'allFeatures', 'noDefaultFeatures', 'rustflags', 'llvmArgs', 'lto', 'codegenUnits', 'debug'] as const;
-const COMPONENT_KEYS = ['description', 'packages', 'bins', 'defaultSize', 'workloads'] as const;
+const COMPONENT_KEYS = ['description', 'packages', 'bins', 'defaultSize', 'workloads', 'benchmarks'] as const;
 const WORKLOAD_KEYS = ['name', 'command', 'env', 'cwd', 'timeoutSeconds'] as const;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -213,6 +214,8 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     }
     const build = top.get('build');
     if (build) config.build = parseBuild(v, build.value);
+    const variants = top.get('variants');
+    if (variants) config.variants = parseVariants(v, variants.value);
     const comps = top.get('components');
     if (comps) config.components = parseComponents(v, comps.value);
     if (config.defaultComponent && comps && !config.components.some((c) => c.name === config.defaultComponent) && dc) {
@@ -223,23 +226,23 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   return { config, file, locations: v.locations };
 }
 
-function parseBuild(v: Validator, node: Node | null): BuildSettings {
+export function parseBuild(v: Validator, node: Node | null, where = 'build'): BuildSettings {
   const b = defaultBuildSettings();
-  const m = v.map(node, 'build', BUILD_KEYS);
+  const m = v.map(node, where, BUILD_KEYS);
   if (!m) return b;
   const get = (k: (typeof BUILD_KEYS)[number]): Node | null | undefined => m.get(k)?.value;
-  if (m.has('profile')) b.profile = v.string(get('profile') ?? null, 'build.profile') ?? b.profile;
-  if (m.has('features')) b.features = v.stringList(get('features') ?? null, 'build.features') ?? [];
-  if (m.has('allFeatures')) b.allFeatures = v.bool(get('allFeatures') ?? null, 'build.allFeatures') ?? false;
-  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.bool(get('noDefaultFeatures') ?? null, 'build.noDefaultFeatures') ?? false;
-  if (m.has('rustflags')) b.rustflags = v.stringList(get('rustflags') ?? null, 'build.rustflags') ?? [];
-  if (m.has('llvmArgs')) b.llvmArgs = v.stringList(get('llvmArgs') ?? null, 'build.llvmArgs') ?? [];
-  if (m.has('lto')) b.lto = v.oneOf<LtoSetting>(get('lto') ?? null, 'build.lto', ['off', 'thin', 'fat']);
-  if (m.has('codegenUnits')) b.codegenUnits = v.integer(get('codegenUnits') ?? null, 'build.codegenUnits', 1);
-  if (m.has('debug')) b.debug = v.oneOf<DebugSetting>(get('debug') ?? null, 'build.debug', ['none', 'line-tables-only', 'limited', 'full']);
+  if (m.has('profile')) b.profile = v.string(get('profile') ?? null, `${where}.profile`) ?? b.profile;
+  if (m.has('features')) b.features = v.stringList(get('features') ?? null, `${where}.features`) ?? [];
+  if (m.has('allFeatures')) b.allFeatures = v.bool(get('allFeatures') ?? null, `${where}.allFeatures`) ?? false;
+  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.bool(get('noDefaultFeatures') ?? null, `${where}.noDefaultFeatures`) ?? false;
+  if (m.has('rustflags')) b.rustflags = v.stringList(get('rustflags') ?? null, `${where}.rustflags`) ?? [];
+  if (m.has('llvmArgs')) b.llvmArgs = v.stringList(get('llvmArgs') ?? null, `${where}.llvmArgs`) ?? [];
+  if (m.has('lto')) b.lto = v.oneOf<LtoSetting>(get('lto') ?? null, `${where}.lto`, ['off', 'thin', 'fat']);
+  if (m.has('codegenUnits')) b.codegenUnits = v.integer(get('codegenUnits') ?? null, `${where}.codegenUnits`, 1);
+  if (m.has('debug')) b.debug = v.oneOf<DebugSetting>(get('debug') ?? null, `${where}.debug`, ['none', 'line-tables-only', 'limited', 'full']);
   for (const flag of b.rustflags) {
     if (/^-C\s*profile-(generate|use)/.test(flag) || /^-Cprofile-/.test(flag)) {
-      v.at(get('rustflags') ?? null, `build.rustflags: "${flag}" is set by the pipeline itself; remove it`);
+      v.at(get('rustflags') ?? null, `${where}.rustflags: "${flag}" is set by the pipeline itself; remove it`);
     }
   }
   return b;
@@ -278,6 +281,8 @@ function parseComponents(v: Validator, node: Node | null): ComponentSpec[] {
     if (ds) spec.defaultSize = v.integer(ds.value, `${where}.defaultSize`, 1);
     const wl = cm.get('workloads');
     if (wl) spec.workloads = parseWorkloads(v, wl.value, `${where}.workloads`);
+    const bm = cm.get('benchmarks');
+    if (bm) spec.benchmarks = parseBenchmarks(v, bm.value, `${where}.benchmarks`);
     out.push(spec);
   }
   return out;

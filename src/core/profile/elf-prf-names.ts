@@ -7,7 +7,8 @@ import * as zlib from 'node:zlib';
  * this binary, so they tell which profile records can ever apply to the shipped binary (records
  * from unit-test builds have other symbol hashes and never do).
  */
-export function readElfSection(file: string, sectionName: string): Buffer | undefined {
+/** Where a named section lies in an ELF file (64-bit little-endian only), or undefined. */
+export function findElfSection(file: string, sectionName: string): { offset: number; size: number } | undefined {
   const fd = fs.openSync(file, 'r');
   try {
     const read = (offset: number, length: number): Buffer => {
@@ -33,12 +34,25 @@ export function readElfSection(file: string, sectionName: string): Buffer | unde
     for (let i = 0; i < shnum; i++) {
       const h = header(i);
       const end = names.indexOf(0, h.name);
-      if (names.toString('latin1', h.name, end) === sectionName) return read(h.offset, h.size);
+      if (names.toString('latin1', h.name, end) === sectionName) return { offset: h.offset, size: h.size };
     }
     return undefined;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+export function readElfSection(file: string, sectionName: string): Buffer | undefined {
+  const where = findElfSection(file, sectionName);
+  if (!where) return undefined;
+  const buf = Buffer.alloc(where.size);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, buf, 0, where.size, where.offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf;
 }
 
 function readUleb(buf: Buffer, pos: number): [number, number] {
