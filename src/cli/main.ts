@@ -17,6 +17,7 @@ import { hottestFunctions } from '../core/profile/hot-functions';
 import { formatDoctor, formatHotTable, formatSummary, noPaint, seconds, type Paint } from '../core/report/format';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
 import { benchCommand, verifyCommand } from './bench-command';
+import { reportCommand } from './report-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -196,6 +197,8 @@ async function main(argv: string[]): Promise<number> {
         record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
         throw e;
       }
+    case 'report':
+      return reportCommand(ctx, components, args, print);
     case 'clean': {
       const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? components[0]?.name : undefined);
       print(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}` : `nothing to clean in ${ctx.layout.root}`);

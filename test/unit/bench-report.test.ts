@@ -9,6 +9,7 @@ import { renderReportBody, trendSeries } from '../../src/core/report/report-html
 import { renderReportMarkdown } from '../../src/core/report/report-markdown';
 import { standaloneReportPage } from '../../src/core/report/report-style';
 import { writeReport } from '../../src/core/report/write-report';
+import { clip } from '../../src/core/report/svg-chart';
 import { tempDir } from './helpers';
 import { sampleResults } from './sample-bench-results';
 
@@ -214,5 +215,14 @@ describe('tuning checklist', () => {
     const v = items.find((i) => i.id === 'verified')!;
     assert.equal(v.state, 'warn');
     assert.match(v.detail, /older profile/);
+  });
+});
+
+describe('report: chart labels', () => {
+  it('shortens a Rust path in the middle, keeping the crate and the last segments', () => {
+    assert.equal(clip('pipeline::analysis::TempoMap::tick_to_us', 30), 'pipeline::…::tick_to_us');
+    assert.equal(clip('pipeline::analysis::TempoMap::tick_to_us', 36), 'pipeline::…::TempoMap::tick_to_us');
+    assert.equal(clip('short', 30), 'short');
+    assert.equal(clip('averyveryverylongidentifierwithoutpath', 10), '…thoutpath');
   });
 });

@@ -10,7 +10,7 @@ import { sourceHash } from '../workspace/source-state';
 import type { ChecklistInput, VerifyRecord } from './checklist';
 import { readLatestBenchResults } from './results-store';
 
-/** `<artifact root>/<component>/verify.json` (BENCH-CONTRACT.md). */
+/** `<artifact root>/<component>/verify.json` (BENCH-CONTRACT.md; the same path verify.ts writes). */
 export function verifyRecordFile(layout: ArtifactLayout, component: string): string {
   return path.join(layout.componentDir(component), 'verify.json');
 }

@@ -2,6 +2,9 @@ import type { DoctorReport } from '../toolchain/doctor';
 import type { ProfileMetadata } from '../pipeline/profile-metadata';
 import type { BenchResults } from './bench-results';
 import { formatComparison } from './speedup-text';
+import type { VerifyRecord } from './verify';
+
+export type { VerifyRecord } from './verify';
 
 /**
  * The seed's "Performance Tuning Checklist", each item decided from real data instead of a box the
@@ -18,15 +21,6 @@ export interface ChecklistItem {
   detail: string;
   /** What to do next, when the item is not done. */
   fix?: string;
-}
-
-/** `<artifact root>/<component>/verify.json`, written by `pgo verify` (BENCH-CONTRACT.md). */
-export interface VerifyRecord {
-  ok: boolean;
-  at: string;
-  command: string[];
-  /** sha256 of the profile the verified build used, when known. */
-  profile?: string;
 }
 
 export interface ChecklistInput {

@@ -92,7 +92,7 @@ function comparisonNote(c: Comparison | undefined, isBaseline: boolean): { note:
   if (isBaseline) return { note: 'baseline', cls: 'pgo-note' };
   if (!c) return { note: '', cls: 'pgo-note' };
   const cls = c.verdict === 'faster' ? 'pgo-note pgo-good-text' : c.verdict === 'slower' ? 'pgo-note pgo-bad-text' : 'pgo-note';
-  return { note: `${formatComparison(c)} ${c.verdict === 'no-difference' ? '≈' : c.verdict}`, cls };
+  return { note: `${formatComparison(c)} ${c.verdict === 'no-difference' ? 'not significant' : c.verdict}`, cls };
 }
 
 function renderBenchmark(b: BenchmarkResult, r: BenchResults): string {
@@ -181,7 +181,7 @@ function renderHottest(c: ComponentReportData): string {
     return `<h3>Hottest functions</h3><p class="pgo-muted">No profile yet: run <code>pgo pipeline ${h(c.component)}</code>.</p>`;
   }
   const chart = barChart(
-    hot.rows.map((f) => ({ label: f.display, tooltip: f.display, value: (f.sum / hot.totalCount) * 100, valueText: `${((f.sum / hot.totalCount) * 100).toFixed(1)}%` })),
+    hot.rows.map((f) => ({ label: f.display, tooltip: f.display, series: 5, value: (f.sum / hot.totalCount) * 100, valueText: `${((f.sum / hot.totalCount) * 100).toFixed(1)}%` })),
     'share of all counts in the profile, %',
     'hottest functions of the profile',
   );

@@ -61,9 +61,24 @@ function text(x: number, y: number, s: string, cls: string, anchor: 'start' | 'm
   return `<text x="${f(x)}" y="${f(y)}" class="${cls}" text-anchor="${anchor}">${escapeHtml(s)}</text>`;
 }
 
-/** Shorten a label to about `max` characters, keeping the end (where Rust paths say the most). */
+/**
+ * Shorten a label to `max` characters. A Rust path keeps its crate and its last segments
+ * ("pipeline::…::TempoMap::tick_to_us"): the middle modules say the least.
+ */
 export function clip(s: string, max: number): string {
-  return s.length <= max ? s : `…${s.slice(s.length - max + 1)}`;
+  if (s.length <= max) return s;
+  const parts = s.split('::');
+  if (parts.length > 2) {
+    const head = `${parts[0]}::…`;
+    let tail = '';
+    for (let i = parts.length - 1; i > 0; i--) {
+      const next = `::${parts[i]}${tail}`;
+      if (head.length + next.length > max) break;
+      tail = next;
+    }
+    if (tail) return head + tail;
+  }
+  return `…${s.slice(s.length - max + 1)}`;
 }
 
 function xAxis(scale: Scale, top: number, bottom: number, unit: string, left: number, right: number): string {
