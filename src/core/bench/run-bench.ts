@@ -1,3 +1,4 @@
+import { writeBenchProgress } from './bench-progress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -152,6 +153,7 @@ async function runBenchmark(
       const total = rounds + left;
       const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
       ctx.reporter.info(`${b.name}: round ${round.index} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
+      writeBenchProgress(ctx.layout.root, { component: r.component.name, benchmark: b.name, round: round.index, total, totalIsEstimate: r.policy.fixedRounds === undefined, etaSeconds: rounds > 0 ? Math.ceil(((elapsedMs / rounds) * left) / 1000) : undefined });
       const started = Date.now();
       for (const { job, run: one } of await run(round.order, false)) (result.runs[job.id] ??= []).push(one);
       elapsedMs += Date.now() - started;
