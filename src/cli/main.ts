@@ -130,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
       exitCode,
       message: e === undefined ? undefined : isPgoError(e) ? e.message : errorMessage(e),
       fix: isPgoError(e) ? e.fix : undefined,
+      errorKind: isPgoError(e) ? e.kind : undefined,
       updatedAt: new Date().toISOString(),
     });
   };

@@ -46,7 +46,7 @@ export interface ComponentSpec {
 export interface PgoConfigFile {
   version: 1;
   /** Tier cutoffs: the blocks making up this share of all counts are hot / warm. */
-  hotness: { hotCutoff: number; warmCutoff: number };
+  hotness: HotnessCutoffs;
   defaultComponent?: string;
   /** Largest acceptable shipped binary, MB (binary-size-limit.ts). */
   maxBinarySizeMb?: number;
@@ -59,6 +59,14 @@ export interface PgoConfigFile {
 }
 
 export const DEFAULT_MIN_FREE_GB = 8;
+
+/** Tier cutoffs: the blocks making up this share of all counts are hot / warm (profile/hotness.ts). */
+export interface HotnessCutoffs {
+  hotCutoff: number;
+  warmCutoff: number;
+}
+
+export const DEFAULT_CUTOFFS: HotnessCutoffs = { hotCutoff: 0.9, warmCutoff: 0.99 };
 
 export function defaultBuildSettings(): BuildSettings {
   return { profile: 'release', features: [], allFeatures: false, noDefaultFeatures: false, rustflags: [], llvmArgs: [] };

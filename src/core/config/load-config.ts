@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { ExitCode, PgoError } from '../errors';
-import { DEFAULT_CUTOFFS } from '../profile/hotness';
 import {
   CONFIG_FILE_NAME,
+  DEFAULT_CUTOFFS,
   defaultBuildSettings,
   type BuildSettings,
   type ComponentSpec,

@@ -1,6 +1,7 @@
 import { ExitCode, PgoError } from '../errors';
 import { loadProject, type Project, type ProjectOverrides } from '../config/resolve-project';
 import { readCargoVersion, readRustcInfo, type RustcInfo } from '../toolchain/rustc-info';
+import { rustToolPath } from '../toolchain/rust-tools';
 import { discoverLlvmProfdata, type ProfdataCandidate } from '../toolchain/llvm-profdata-discovery';
 import { profdataCheck } from '../toolchain/doctor';
 import { ArtifactLayout } from './artifact-layout';
@@ -23,10 +24,10 @@ export async function createEngineContext(
   opts: { overrides?: ProjectOverrides; reporter?: Reporter; signal?: AbortSignal } = {},
 ): Promise<EngineContext> {
   const project = await loadProject(dir, opts.overrides);
-  const rustc = await readRustcInfo('rustc', project.workspace.root);
+  const rustc = await readRustcInfo(rustToolPath('rustc'), project.workspace.root);
   let cargoVersion: string | undefined;
   try {
-    cargoVersion = await readCargoVersion('cargo', project.workspace.root);
+    cargoVersion = await readCargoVersion(rustToolPath('cargo'), project.workspace.root);
   } catch {
     /* loadProject already ran cargo; the version is informational */
   }
@@ -46,7 +47,7 @@ export async function requireProfdata(ctx: EngineContext): Promise<ProfdataCandi
   const found = await discoverLlvmProfdata(ctx.rustc, { explicitPath: ctx.project.llvmProfdataPath });
   if (!found.chosen) {
     const check = profdataCheck(found, ctx.rustc);
-    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'));
+    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'), 'profdata-mismatch');
   }
   ctx.profdata = found.chosen;
   return found.chosen;

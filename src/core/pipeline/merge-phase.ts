@@ -59,12 +59,13 @@ async function mergeFiles(
       'run `pgo doctor` and install the matching llvm-profdata it names',
       ExitCode.Prerequisites,
       text,
+      'profdata-mismatch',
     );
   }
   const unreadable = unreadableRawFiles(stderr);
   if (result.exitCode === 0) return unreadable;
   if (/No space left on device|ENOSPC/i.test(text)) {
-    throw new PgoError(`the disk filled up while merging into ${output}`, 'free disk space and run the merge again; the previous profile is unchanged', ExitCode.PhaseFailed, text);
+    throw new PgoError(`the disk filled up while merging into ${output}`, 'free disk space and run the merge again; the previous profile is unchanged', ExitCode.PhaseFailed, text, 'disk-full');
   }
   if (unreadable.length > 0) {
     throw new PgoError(
@@ -72,6 +73,7 @@ async function mergeFiles(
       `merge without them: \`pgo merge ${opts.component} --skip-corrupt\` (VS Code offers "Merge Without Them"), or delete them`,
       ExitCode.PhaseFailed,
       text,
+      'corrupt-profraw',
     );
   }
   throw new PgoError(`llvm-profdata merge failed: ${text || `exit code ${result.exitCode ?? result.signal}`}`, 'check the raw profiles named above; a corrupt one can be deleted', ExitCode.PhaseFailed);
@@ -97,6 +99,7 @@ async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], bina
   const lookup = await lookupSourceLocations({
     binaries,
     llvmBinDir,
+    toolSearch: { rustc: ctx.rustc },
     mangledNames: new Set(functions.map((f) => mangledOf(f.name))),
     signal: ctx.signal,
   });

@@ -9,6 +9,7 @@ import { sharedBuildEnv, modeRustflags } from './build-invocation';
 import type { EngineContext } from './engine-context';
 import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
 import { readJson } from '../util/read-json';
+import { isCargoCommand, rustToolPath } from '../toolchain/rust-tools';
 
 export interface WorkloadCommandResult {
   name: string;
@@ -107,13 +108,15 @@ async function runOne(
   o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined> },
 ): Promise<WorkloadCommandResult> {
   const argv = spec.command.map((a) => expandArgument(a, { size: o.size, workspace: o.root, bins: o.bins }));
-  const [file, ...args] = argv;
-  if (!file) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
+  const [command, ...args] = argv;
+  if (!command) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
+  // A bare `cargo` is the one the engine found (it may not be on the editor's PATH).
+  const file = command === 'cargo' ? rustToolPath('cargo') : command;
   const rawDir = path.join(o.runDir, spec.name);
   fs.mkdirSync(rawDir, { recursive: true });
   const cwd = spec.cwd ? path.resolve(o.root, spec.cwd) : o.root;
   const env: Record<string, string | undefined> = {
-    ...(path.basename(file) === 'cargo' ? o.cargoEnv : {}),
+    ...(isCargoCommand(file) ? o.cargoEnv : {}),
     ...spec.env,
     // %p: one file per process; %m: processes of the same binary merge into it safely.
     LLVM_PROFILE_FILE: path.join(rawDir, '%p-%m.profraw'),

@@ -26,8 +26,21 @@ export interface RunResult {
 
 const TAIL_LINES = 40;
 
-function mergedEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+/**
+ * Variables that belong to the editor's own process, not to the user's tools. Inherited by cargo or a
+ * workload they do harm: ELECTRON_RUN_AS_NODE turns any Electron app the workload starts into a
+ * plain Node, and VS Code's VSCODE_* (IPC handles, NLS config, the extension host's PID) would make a
+ * child that is itself a VS Code or a Node tool talk to our editor.
+ */
+export function isEditorVariable(name: string): boolean {
+  const upper = name.toUpperCase(); // Windows variable names are case-insensitive
+  return upper === 'ELECTRON_RUN_AS_NODE' || upper.startsWith('VSCODE_');
+}
+
+/** The one place children get their environment: the parent's, less the editor's, plus `extra`. */
+export function mergedEnv(extra: RunOptions['env'], parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(parent)) if (!isEditorVariable(k)) env[k] = v;
   for (const [k, v] of Object.entries(extra ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
