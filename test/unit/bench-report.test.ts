@@ -187,7 +187,7 @@ describe('tuning checklist', () => {
     const results = sampleResults();
     const done = byId({
       component: 'pipeline',
-      doctor: { ok: true, checks: [{ id: 'rustc', title: 'rustc', status: 'ok', message: '1.95' }] },
+      doctor: { ok: true, tools: {}, checks: [{ id: 'rustc', title: 'rustc', status: 'ok', message: '1.95' }] },
       metadata: metadata(),
       currentSourceHash: 'src1',
       results,
@@ -199,7 +199,7 @@ describe('tuning checklist', () => {
 
     const bad = byId({
       component: 'pipeline',
-      doctor: { ok: false, checks: [{ id: 'llvm-profdata', title: 'llvm-profdata', status: 'fail', message: 'LLVM 14', fix: 'apt-get install llvm-22' }] },
+      doctor: { ok: false, tools: {}, checks: [{ id: 'llvm-profdata', title: 'llvm-profdata', status: 'fail', message: 'LLVM 14', fix: 'apt-get install llvm-22' }] },
       metadata: metadata({ applied: { ...metadata().applied!, applied: 10, usableShare: 0.1 } }),
       currentSourceHash: 'edited',
       results: sampleResults({ medians: { parse: { release: 1000, pgo: 1000 } } }),
