@@ -223,6 +223,9 @@ describe('report: chart labels', () => {
     assert.equal(clip('pipeline::analysis::TempoMap::tick_to_us', 30), 'pipeline::…::tick_to_us');
     assert.equal(clip('pipeline::analysis::TempoMap::tick_to_us', 36), 'pipeline::…::TempoMap::tick_to_us');
     assert.equal(clip('short', 30), 'short');
+    // Generic arguments stay whole: never "core::…::smf::EventKind>".
+    assert.equal(clip('core::ptr::drop_in_place<pipeline::smf::EventKind>', 40), '…drop_in_place<pipeline::smf::EventKind>');
+    assert.equal(clip('core::ptr::drop_in_place<pipeline::smf::EventKind>', 48), 'core::…::drop_in_place<pipeline::smf::EventKind>');
     assert.equal(clip('averyveryverylongidentifierwithoutpath', 10), '…thoutpath');
   });
 });

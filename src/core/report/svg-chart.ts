@@ -67,7 +67,7 @@ function text(x: number, y: number, s: string, cls: string, anchor: 'start' | 'm
  */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;
-  const parts = s.split('::');
+  const parts = pathSegments(s);
   if (parts.length > 2) {
     const head = `${parts[0]}::…`;
     let tail = '';
@@ -79,6 +79,25 @@ export function clip(s: string, max: number): string {
     if (tail) return head + tail;
   }
   return `…${s.slice(s.length - max + 1)}`;
+}
+
+/** `a::b<c::d>::e` → ["a", "b<c::d>", "e"]: only the `::` outside generic arguments separate. */
+function pathSegments(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '<') depth++;
+    else if (ch === '>' && depth > 0) depth--;
+    else if (ch === ':' && s[i + 1] === ':' && depth === 0) {
+      out.push(s.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  out.push(s.slice(start));
+  return out;
 }
 
 function xAxis(scale: Scale, top: number, bottom: number, unit: string, left: number, right: number): string {
