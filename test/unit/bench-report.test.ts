@@ -10,6 +10,8 @@ import { renderReportMarkdown } from '../../src/core/report/report-markdown';
 import { standaloneReportPage } from '../../src/core/report/report-style';
 import { writeReport } from '../../src/core/report/write-report';
 import { clip } from '../../src/core/report/svg-chart';
+import { verdictLine } from '../../src/core/bench/verdict-line';
+import { describeBenchProgress, readBenchProgress, writeBenchProgress } from '../../src/core/bench/bench-progress';
 import { tempDir } from './helpers';
 import { sampleResults } from './sample-bench-results';
 
@@ -227,5 +229,28 @@ describe('report: chart labels', () => {
     assert.equal(clip('core::ptr::drop_in_place<pipeline::smf::EventKind>', 40), '…drop_in_place<pipeline::smf::EventKind>');
     assert.equal(clip('core::ptr::drop_in_place<pipeline::smf::EventKind>', 48), 'core::…::drop_in_place<pipeline::smf::EventKind>');
     assert.equal(clip('averyveryverylongidentifierwithoutpath', 10), '…thoutpath');
+  });
+});
+
+describe('verdict line and bench progress', () => {
+  it('says what to ship in one line', () => {
+    const good = sampleResults();
+    assert.match(verdictLine(good), /^lto\+pgo: 1\.\d\d× \[1\.\d\d–1\.\d\d\], ship it$/);
+    const none = sampleResults({ medians: { parse: { release: 1000, pgo: 1000 } } });
+    assert.equal(verdictLine(none), 'no significant difference: keep release');
+    const changed = sampleResults();
+    changed.benchmarks[0]!.outputCheck.agreed = false;
+    changed.cancelled = true;
+    assert.equal(verdictLine(changed), 'outputs differ between variants: do not ship (cancelled early)');
+  });
+
+  it('writes and reads the progress of a running comparison', () => {
+    const root = tempDir();
+    assert.equal(readBenchProgress(root, 'pipeline'), undefined);
+    writeBenchProgress(root, { component: 'pipeline', benchmark: 'import', round: 3, total: 12, totalIsEstimate: true, etaSeconds: 40 });
+    const p = readBenchProgress(root, 'pipeline');
+    assert.equal(p?.pid, process.pid);
+    assert.equal(describeBenchProgress(p!), 'import: round 3 of ~12, about 40 s left');
+    assert.equal(describeBenchProgress({ ...p!, totalIsEstimate: false, etaSeconds: undefined }), 'import: round 3 of 12');
   });
 });
