@@ -106,8 +106,8 @@ describe('pgo bench (real cargo, rustc and llvm-profdata)', () => {
     let sent = false;
     const onData = (d: Buffer): void => {
       out += d.toString();
-      // Interrupt once a measured round is under way: the event, not a delay.
-      if (!sent && /round 3 of 100000/.test(out)) {
+      // Interrupt once measured rounds are done (the second progress line): the event, not a delay.
+      if (!sent && (out.match(/ of 100000/g) ?? []).length >= 2) {
         sent = true;
         child.kill('SIGINT');
       }

@@ -13,7 +13,7 @@ import type { BenchmarkResult, BenchResults, BenchRun, Comparison, SampleSummary
 import { firstDisagreement, outputChangedError, outputMode, outputValue } from './output-check';
 import { writeBenchResults } from './results-store';
 import { ensureProbe, probeDir, runProbe, type ProbeJob } from './run-probe';
-import { DEFAULT_STOP, RoundPlanner, roundsLeftEstimate, stopReason, type StopPolicy, type StopReason } from './schedule';
+import { DEFAULT_STOP, RoundPlanner, roundsLeftEstimate, roundsPerCall, stopReason, type StopPolicy, type StopReason } from './schedule';
 import { ciRelativeWidth, compareToBaseline, recommend, summarize, variantStatsFromBenchmarks } from './statistics';
 import { buildVariants, settingsDiff, type BuiltVariant } from './variant-builds';
 import { measureCoverage } from './workload-coverage';
@@ -121,8 +121,9 @@ async function runBenchmark(
   const ws = ctx.project.workspace.root;
   const cwd = b.cwd ? path.resolve(ws, b.cwd) : ws;
   const planner = new RoundPlanner(names, r.seed);
-  const run = async (order: string[], capture: boolean): Promise<{ job: ProbeJob; run: BenchRun }[]> => {
-    const jobs = jobsFor(b, order, built, ws, dir, capture);
+  /** Rounds back to back in one probe call; the runs grouped by round. */
+  const run = async (orders: string[][], capture: boolean): Promise<{ job: ProbeJob; run: BenchRun }[]> => {
+    const jobs = orders.flatMap((order) => jobsFor(b, order, built, ws, dir, capture));
     const res = await runProbe(r.probe, jobs, { cwd, env: b.env, workDir: dir, signal: ctx.signal });
     return jobs.map((job, i) => {
       const p = res[i];
@@ -133,7 +134,7 @@ async function runBenchmark(
   try {
     const warm = planner.next();
     ctx.reporter.info(`${b.name}: warm-up round (${warm.order.join(', ')}), checking that the outputs agree`);
-    const warmRuns = await run(warm.order, true);
+    const warmRuns = await run([warm.order], true);
     for (const { job } of warmRuns) result.outputCheck.values[job.id] = outputValue(b, fs.readFileSync(job.stdoutFile ?? '', 'utf8'), job.id);
     const d = firstDisagreement(result.outputCheck.values, BASELINE_VARIANT);
     if (d) {
@@ -143,19 +144,26 @@ async function runBenchmark(
     result.outputCheck.agreed = true;
     let elapsedMs = 0;
     let rounds = 0;
+    let lastReport = 0;
     for (;;) {
       const widths = Object.values(analyse(result.runs).vsRelease).map((c) => ciRelativeWidth(c));
       const reason = stopReason(r.policy, { rounds, widths: names.length > 1 ? widths : [0], elapsedMs });
       if (reason) return reason;
-      const round = planner.next();
+      const batch = Array.from({ length: roundsPerCall(r.policy, rounds, elapsedMs) }, () => planner.next());
       const left = roundsLeftEstimate(r.policy, rounds, elapsedMs);
       const total = rounds + left;
-      const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
-      ctx.reporter.info(`${b.name}: round ${round.index} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
+      // At most one progress line a second: short benchmarks run hundreds of rounds.
+      if (Date.now() - lastReport >= 1000 || rounds === 0) {
+        lastReport = Date.now();
+        const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
+        const first = batch[0]?.index ?? rounds + 1;
+        const span = batch.length > 1 ? `rounds ${first}–${first + batch.length - 1}` : `round ${first}`;
+        ctx.reporter.info(`${b.name}: ${span} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
+      }
       const started = Date.now();
-      for (const { job, run: one } of await run(round.order, false)) (result.runs[job.id] ??= []).push(one);
+      for (const { job, run: one } of await run(batch.map((x) => x.order), false)) (result.runs[job.id] ??= []).push(one);
       elapsedMs += Date.now() - started;
-      rounds++;
+      rounds += batch.length;
     }
   } catch (e) {
     if (e instanceof CancelledError || ctx.signal?.aborted) return 'cancelled';
