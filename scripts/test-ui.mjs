@@ -1,17 +1,25 @@
 // Browser-level check: Playwright drives a real VS Code (code-server + Debian's Chromium) the way
 // a person would — types "PGO: Build Pipeline" into the command palette, answers its prompts,
 // waits for the task to finish, opens the PGO sidebar and reads the profile node — and saves
-// screenshots to docs/ for the README. Each step is one check; the counts go to $PGO_TEST_SUMMARY.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// screenshots to out/screenshots/ (`--docs`, run by `npm run docs:screenshots`: copied into docs/
+// for the README when every check passed). Each step is one check that runs and reports on its
+// own: a failed one does not hide the ones after it, and the Restricted Mode check always runs.
+// The counts go to $PGO_TEST_SUMMARY.
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer } from './vscode-host/install-code-server.mjs';
 import { findInCommandPalette, openCommandPalette, openWorkbench } from './vscode-host/run-extension-tests.mjs';
+import { waitFor } from './vscode-host/util.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
-const docs = join(repo, 'docs');
-mkdirSync(docs, { recursive: true });
+const toDocs = process.argv.includes('--docs');
+const shots = join(repo, 'out', 'screenshots');
+mkdirSync(shots, { recursive: true });
+const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png'];
+for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgo-ui-'));
@@ -19,7 +27,8 @@ const folder = join(scratch, 'midi-studio');
 cpSync(join(repo, 'examples', 'midi-studio'), folder, { recursive: true, filter: (p) => basename(p) !== 'target' });
 
 const results = [];
-async function check(title, fn) {
+/** Runs one check and records its verdict; never throws, so every later check still runs. */
+async function check(title, fn, page) {
   const started = Date.now();
   try {
     await fn();
@@ -28,29 +37,76 @@ async function check(title, fn) {
   } catch (e) {
     results.push({ title, state: 'failed', error: e.message });
     console.log(`  ✖ ${title}\n      ${String(e.message).split('\n').slice(0, 8).join('\n      ')}`);
-    throw e; // later steps depend on this one
+    if (page) {
+      const shot = join(scratch, `failure-${results.length}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      console.log(`      (screenshot: ${shot})`);
+    }
+    // Leave no widget open for the next check.
+    for (let i = 0; i < 3; i++) await page?.keyboard.press('Escape').catch(() => {});
   }
 }
 
-const wb = await openWorkbench({ folder, extensionDevelopmentPath: repo, viewport: { width: 1440, height: 900 } });
-const { page } = wb;
-try {
-  await check('the extension activates in the example and shows its status bar item', async () => {
-    await page.locator('.statusbar-item', { hasText: 'PGO' }).first().waitFor({ timeout: 60_000 });
+/**
+ * Resolves when the page has no finite animation running (a hover's fade-in, a list's reveal) and
+ * two frames were painted after it: the screenshot shows the settled state, with no fixed delay.
+ */
+async function settled(page) {
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   });
+}
 
-  await check('the command palette offers "PGO: Build Pipeline"', async () => {
+/** Everything the (remote) extension host logged so far, from the *exthost*.log files under `userDataDir`. */
+function extHostLog(userDataDir) {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return '';
+  return readdirSync(logs, { recursive: true })
+    .map(String)
+    .filter((f) => /exthost[^/]*\.log$/.test(f))
+    .map((f) => readFileSync(join(logs, f), 'utf8'))
+    .join('\n');
+}
+
+/**
+ * The sidebar and CodeLens checks need a profile. The palette check makes it; when that check
+ * failed, the CLI makes it, so these checks still test their own part.
+ */
+function ensureProfile() {
+  const meta = join(folder, 'target', 'pgo', 'pipeline', 'pipeline.profdata.json');
+  if (existsSync(meta)) return;
+  console.log('      (no profile from the palette check: making one with the CLI)');
+  const r = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'pipeline', 'pipeline', '--size', '500', '--workspace', folder], { encoding: 'utf8' });
+  if (!existsSync(meta)) throw new Error(`no profile to show: the CLI pipeline failed (exit ${r.status}):\n${r.stderr}`);
+}
+
+let buildPipelineStarted = false;
+const mainChecks = [
+  ['the extension activates in the example and shows its status bar item', async (page) => {
+    await page.locator('.statusbar-item', { hasText: 'PGO' }).first().waitFor({ timeout: 60_000 });
+  }],
+
+  ['the command palette offers "PGO: Build Pipeline"', async (page) => {
     await findInCommandPalette(page, 'PGO: Build Pipeline', { timeoutMs: 60_000 });
     // The screenshot shows the whole PGO family, then the row is picked by its full name.
     const input = page.locator('.quick-input-widget input');
     await input.fill('>PGO: ');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Check Prerequisites' }).first().waitFor({ timeout: 5_000 });
-    await page.screenshot({ path: join(docs, 'screenshot-palette.png') });
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-palette.png') });
     await input.fill('>PGO: Build Pipeline');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Build Pipeline' }).first().click();
-  });
+    buildPipelineStarted = true;
+  }],
 
-  await check('it asks for the component and the workload size, then runs the pipeline task to the end', async () => {
+  ['it asks for the component and the workload size, then runs the pipeline task to the end', async (page) => {
+    if (!buildPipelineStarted) {
+      // The palette check did not get this far: start the command from the palette here.
+      const row = await findInCommandPalette(page, 'PGO: Build Pipeline', { timeoutMs: 60_000 });
+      await row.click();
+    }
     const widget = page.locator('.quick-input-widget');
     await widget.locator('.quick-input-title', { hasText: 'PGO: component' }).waitFor({ timeout: 15_000 });
     await widget.locator('.monaco-list-row', { hasText: 'pipeline' }).first().click();
@@ -61,11 +117,12 @@ try {
     // The status bar follows the phases, then shows the "applied" figure when the task ends.
     await page.locator('.statusbar-item', { hasText: /PGO: (instrument|workload|merge|optimize|pipeline)/ }).first().waitFor({ timeout: 60_000 });
     await page.locator('.statusbar-item', { hasText: /PGO: applied \d+\/\d+/ }).first().waitFor({ timeout: 10 * 60_000 });
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: join(docs, 'screenshot-task-terminal.png') });
-  });
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-task-terminal.png') });
+  }],
 
-  await check('the PGO sidebar lists the component and its profile with its figures', async () => {
+  ['the PGO sidebar lists the component and its profile with its figures', async (page) => {
+    ensureProfile();
     await page.locator('.activitybar [aria-label^="Rust PGO"]').first().click();
     const profile = page.locator('.monaco-list-row', { hasText: 'pipeline.profdata' }).first();
     await profile.waitFor({ timeout: 30_000 });
@@ -84,10 +141,12 @@ try {
     await page.keyboard.press('Escape'); // dismiss notifications' focus
     await profile.hover();
     await page.locator('.monaco-hover', { hasText: 'total count' }).first().waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(docs, 'screenshot-sidebar.png') });
-  });
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-sidebar.png') });
+  }],
 
-  await check('the parser file shows a CodeLens and a heat decoration on the hottest function', async () => {
+  ['the parser file shows a CodeLens and a heat decoration on the hottest function', async (page) => {
+    ensureProfile();
     // Where the hottest function is, found independently of the extension: the profile's metadata and grep.
     const meta = JSON.parse(readFileSync(join(folder, 'target', 'pgo', 'pipeline', 'pipeline.profdata.json'), 'utf8'));
     const hottest = meta.hottest.find((h) => h.display.startsWith('pipeline::'));
@@ -109,63 +168,106 @@ try {
     if (!/🔥 \d+(\.\d)?% of profile · max [\d.]+[kMG]? per block · \d+ counters/.test(lensText)) throw new Error(`CodeLens reads "${lensText}"`);
     const heat = page.locator('.view-overlays div[class*="ced-"]');
     await heat.first().waitFor({ state: 'attached', timeout: 10_000 });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(docs, 'screenshot-codelens.png') });
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-codelens.png') });
     // Hover the fn line's heat for its details.
     await page.locator('.view-line', { hasText: `fn ${name}` }).first().hover();
     await page.locator('.monaco-hover', { hasText: 'share of all counts' }).first().waitFor({ timeout: 10_000 });
-    await page.waitForTimeout(800); // the hover fades in
-    await page.screenshot({ path: join(docs, 'screenshot-hover.png') });
-  });
-} catch {
-  await page.screenshot({ path: join(scratch, 'failure.png') }).catch(() => {});
-  console.log(`  (failure screenshot: ${join(scratch, 'failure.png')}; code-server log: ${wb.server.logFile})`);
-} finally {
-  await wb.close();
+    await settled(page); // the hover fades in
+    await page.screenshot({ path: join(shots, 'screenshot-hover.png') });
+  }],
+];
+
+// Workbench state carries over between these checks (the pipeline the palette runs is the profile
+// the sidebar shows), but each check establishes what it needs when an earlier one failed.
+let wb;
+try {
+  wb = await openWorkbench({ folder, extensionDevelopmentPath: repo, viewport: { width: 1440, height: 900 } });
+} catch (e) {
+  for (const [title] of mainChecks) await check(title, () => Promise.reject(new Error(`the workbench did not open: ${e.message}`)));
+}
+if (wb) {
+  try {
+    for (const [title, fn] of mainChecks) await check(title, () => fn(wb.page), wb.page);
+  } finally {
+    if (results.some((r) => r.state === 'failed')) console.log(`  (code-server log: ${wb.server.logFile})`);
+    await wb.close();
+  }
 }
 
 // Restricted Mode: a hostile copy of the example whose pgo.yaml workload and settings would run
 // commands if obeyed. The extension must not start: no status bar item, no PGO commands, no files.
-if (!results.some((r) => r.state === 'failed')) {
+// It runs whatever happened above.
+{
+  const title = 'in an untrusted workspace the extension does not run: no status item, no PGO commands, no process';
   const hostile = join(scratch, 'hostile');
   const pwned = join(scratch, 'pwned-untrusted');
   cpSync(join(repo, 'examples', 'midi-studio'), hostile, { recursive: true, filter: (p) => basename(p) !== 'target' });
   writeFileSync(join(hostile, 'pgo.yaml'), `components:\n  pipeline:\n    packages: [pipeline]\n    workloads:\n      - command: ["touch", ${JSON.stringify(pwned)}]\n`);
   mkdirSync(join(hostile, '.vscode'));
   writeFileSync(join(hostile, '.vscode', 'settings.json'), JSON.stringify({ 'pgo.llvmProfdataPath': pwned }));
-  const untrusted = await openWorkbench({
-    folder: hostile,
-    extensionDevelopmentPath: repo,
-    disableWorkspaceTrust: false,
-    settings: { 'security.workspace.trust.startupPrompt': 'never' },
-  });
+  let untrusted;
   try {
-    await check('in an untrusted workspace the extension does not run: no status item, no PGO commands, no process', async () => {
-      const p = untrusted.page;
-      await p.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
-      await p.waitForTimeout(5000); // time for any activation to have happened
-      if ((await p.locator('.statusbar-item', { hasText: 'PGO' }).count()) > 0) throw new Error('the PGO status bar item is shown');
-      const input = await openCommandPalette(p);
-      await input.fill('>PGO: Build Pipeline');
-      await p.waitForTimeout(1500);
-      if ((await p.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Build Pipeline' }).count()) > 0) {
-        throw new Error('"PGO: Build Pipeline" is offered in Restricted Mode');
-      }
-      await p.keyboard.press('Escape');
-      await p.screenshot({ path: join(scratch, 'restricted.png') });
-      if (existsSync(pwned)) throw new Error('the hostile workload ran');
-      if (existsSync(join(hostile, 'target'))) throw new Error('something was built');
+    untrusted = await openWorkbench({
+      folder: hostile,
+      extensionDevelopmentPath: repo,
+      disableWorkspaceTrust: false,
+      settings: { 'security.workspace.trust.startupPrompt': 'never' },
     });
-  } catch {
-    // reported by check()
-  } finally {
-    await untrusted.close();
+  } catch (e) {
+    await check(title, () => Promise.reject(new Error(`the workbench did not open: ${e.message}`)));
+  }
+  if (untrusted) {
+    try {
+      await check(title, async () => {
+        const p = untrusted.page;
+        await p.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
+        // What settles it is the extension host's own word, not a delay: it logs "Eager extensions
+        // activated" once every startup activation (`workspaceContains:Cargo.toml` included) has
+        // finished. The log is another process's file with no event for "appended": a bounded poll
+        // re-reads it.
+        const log = await waitFor(() => extHostLog(untrusted.server.userDataDir).match(/Eager extensions activated/) && extHostLog(untrusted.server.userDataDir), { timeoutMs: 60_000 });
+        if (!log) throw new Error(`the extension host never logged "Eager extensions activated" (logs under ${untrusted.server.userDataDir})`);
+        const activated = /_doActivateExtension rust-pgo\.rust-pgo\b/.test(log);
+        console.log(`      (startup activation finished; the extension's activate() ${activated ? 'ran and had to refuse' : 'was not called'})`);
+        // The manifest's own contributions are registered (the palette offers "PGO: Show Output",
+        // which has no `when` clause); the commands that need the extension to run must be absent.
+        await findInCommandPalette(p, 'PGO: Show Output', { timeoutMs: 60_000 });
+        await p.keyboard.press('Escape');
+        if ((await p.locator('.statusbar-item', { hasText: 'PGO' }).count()) > 0) throw new Error('the PGO status bar item is shown');
+        const input = await openCommandPalette(p);
+        await input.fill('>PGO: Build Pipeline');
+        // The list has been filtered for this text once the "PGO: Show Output" row is rendered (in the
+        // unfiltered list it is far below the rendered rows).
+        await p.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Show Output' }).first().waitFor({ timeout: 10_000 });
+        if ((await p.locator('.quick-input-list .monaco-list-row', { hasText: 'PGO: Build Pipeline' }).count()) > 0) {
+          throw new Error('"PGO: Build Pipeline" is offered in Restricted Mode');
+        }
+        await p.keyboard.press('Escape');
+        await p.screenshot({ path: join(scratch, 'restricted.png') });
+        if (existsSync(pwned)) throw new Error('the hostile workload ran');
+        if (existsSync(join(hostile, 'target'))) throw new Error('something was built');
+      }, untrusted.page);
+    } finally {
+      await untrusted.close();
+    }
   }
 }
 
 const failed = results.filter((r) => r.state === 'failed');
 const summary = { passes: results.length - failed.length, failures: failed.length, pending: 0, failed: failed.map((f) => ({ title: f.title, error: f.error })) };
-console.log(`\n${summary.passes} passing, ${summary.failures} failing (browser)`);
+console.log(`\n${summary.passes} passing, ${summary.failures} failing (browser); screenshots in ${shots}`);
+if (toDocs) {
+  // docs/ shows what users see: only screenshots of a run where every check passed go there.
+  if (failed.length === 0) {
+    const docs = join(repo, 'docs');
+    for (const f of SCREENSHOTS) copyFileSync(join(shots, f), join(docs, f));
+    console.log(`copied ${SCREENSHOTS.length} screenshots into ${docs}`);
+  } else {
+    console.log('docs/ is unchanged: a check failed');
+  }
+}
 if (process.env.PGO_TEST_SUMMARY) writeFileSync(process.env.PGO_TEST_SUMMARY, JSON.stringify(summary));
 if (failed.length === 0) rmSync(scratch, { recursive: true, force: true });
+else console.log(`  (kept for inspection: ${scratch})`);
 process.exit(failed.length > 0 ? 1 : 0);

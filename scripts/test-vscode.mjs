@@ -2,7 +2,7 @@
 // out/test/vscode runs in the extension host (code-server here; `--host electron` uses
 // @vscode/test-electron where VS Code can be downloaded). Two sessions: the example workspace,
 // and a folder without Cargo.toml (the extension must not activate there). The verdict comes
-// from the results files the suites write, never from exit codes.
+// from the results files the suites write, never from exit codes; a session that ran no test fails.
 // Writes the combined counts to $PGO_TEST_SUMMARY for scripts/test.mjs.
 // PGO_VSCODE_SUITES=non-rust-folder (comma-separated) runs only those sessions. Restricted Mode
 // is checked by scripts/test-ui.mjs: VS Code refuses to run extension tests in an untrusted window.
@@ -28,10 +28,17 @@ try {
   mkdirSync(plain);
   writeFileSync(join(plain, 'README.md'), '# Not a Rust project\n');
 
-  for (const [suite, folder, timeoutMs] of [
+  const all = [
     ['rust-workspace', example, 15 * 60_000],
     ['non-rust-folder', plain, 3 * 60_000],
-  ].filter(([suite]) => !process.env.PGO_VSCODE_SUITES || process.env.PGO_VSCODE_SUITES.split(',').includes(suite))) {
+  ];
+  const only = process.env.PGO_VSCODE_SUITES?.split(',').filter(Boolean);
+  const unknown = (only ?? []).filter((name) => !all.some(([suite]) => suite === name));
+  if (unknown.length > 0) {
+    console.log(`error: PGO_VSCODE_SUITES names no session ${unknown.map((u) => `"${u}"`).join(', ')}\nfix: use some of: ${all.map(([suite]) => suite).join(', ')}`);
+    sessions.push({ passes: 0, failures: 1, pending: 0, tests: [{ fullTitle: `unknown session ${unknown.join(', ')}`, state: 'failed', error: '' }] });
+  }
+  for (const [suite, folder, timeoutMs] of all.filter(([suite]) => !only || only.includes(suite))) {
     console.log(`\n--- VS Code (${host}): ${suite} on ${folder}`);
     try {
       const r = await runExtensionTests({
@@ -46,6 +53,12 @@ try {
       for (const t of r.tests) {
         console.log(`  ${t.state === 'passed' ? '✔' : t.state === 'failed' ? '✖' : '-'} ${t.fullTitle}`);
         if (t.error) console.log(`      ${t.error.split('\n').slice(0, 6).join('\n      ')}`);
+      }
+      if (r.passes + r.failures === 0) {
+        // A session that ran nothing (suite file not found, every test skipped) proves nothing.
+        console.log(`  ✖ ${suite}: ran no test`);
+        r.failures += 1;
+        r.tests.push({ fullTitle: `${suite} ran no test`, state: 'failed', error: 'the session reported 0 tests' });
       }
       sessions.push(r);
     } catch (e) {

@@ -2,8 +2,11 @@
 // "N passed, N failed" that adds them up. Exits non-zero when anything fails.
 // Suites: unit (plain mocha, no toolchain), e2e (the real CLI pipeline with cargo and
 // llvm-profdata), vscode (the mocha suite inside a real VS Code's extension host), ui (Playwright
-// driving that VS Code like a person: palette, task terminal, sidebar; saves docs/ screenshots).
-// Pass suite names to run only some: `npm test -- unit e2e`.
+// driving that VS Code like a person: palette, task terminal, sidebar; its screenshots go to
+// out/screenshots/; `npm run docs:screenshots` puts them in docs/).
+// Pass suite names to run only some: `npm test -- unit e2e`; an unknown name is an error.
+// It cannot pass by accident: a suite that reports no summary, exits non-zero, or ran no test at
+// all counts as failed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -21,8 +24,15 @@ const SUITES = {
   vscode: { run: [process.execPath, ['scripts/test-vscode.mjs']], needs: ['toolchain'] },
   ui: { run: [process.execPath, ['scripts/test-ui.mjs']], needs: ['toolchain'] },
 };
-const wanted = process.argv.slice(2).filter((a) => a in SUITES);
-const suites = wanted.length > 0 ? wanted : Object.keys(SUITES);
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((a) => !Object.hasOwn(SUITES, a));
+if (unknown.length > 0) {
+  console.log(`error: no test suite named ${unknown.map((u) => `"${u}"`).join(', ')}`);
+  console.log(`fix: name some of: ${Object.keys(SUITES).join(', ')} (e.g. \`npm test -- unit e2e\`), or none for all`);
+  console.log('0 passed, 1 failed');
+  process.exit(2);
+}
+const suites = wanted.length > 0 ? [...new Set(wanted)] : Object.keys(SUITES);
 
 function step(title, cmd, args) {
   console.log(`\n=== ${title}`);
@@ -55,10 +65,19 @@ for (const name of suites) {
   let s;
   try {
     s = JSON.parse(readFileSync(summary, 'utf8'));
+    if (!['passes', 'failures', 'pending'].every((k) => Number.isInteger(s[k])) || !Array.isArray(s.failed)) throw new Error('malformed');
   } catch {
-    s = { passes: 0, failures: 1, pending: 0, failed: [{ title: `${name} suite did not report (exit ${r.status})`, error: '' }] };
+    s = { passes: 0, failures: 1, pending: 0, failed: [{ title: `${name} suite did not report (exit ${r.status ?? r.signal})`, error: '' }] };
   }
-  if (r.status !== 0 && s.failures === 0) s.failures = 1;
+  if (r.status !== 0 && s.failures === 0) {
+    s.failures = 1;
+    s.failed.push({ title: `${name} suite exited with ${r.status ?? r.signal} although no test failed`, error: '' });
+  }
+  if (s.passes + s.failures === 0) {
+    // Nothing ran (no spec found, every test filtered or skipped): never a pass.
+    s.failures = 1;
+    s.failed.push({ title: `${name} suite ran no test`, error: '' });
+  }
   passes += s.passes;
   failures += s.failures;
   pending += s.pending;

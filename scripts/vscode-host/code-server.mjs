@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureCodeServer } from './install-code-server.mjs';
-import { freePort, killTree, log, sleep, tailFile } from './util.mjs';
+import { freePort, killTree, log, tailFile } from './util.mjs';
 
 // Quiet, deterministic workbench for tests: no Welcome/walkthrough editor (it opens at start-up
 // and can take the keyboard focus from the command palette), no online lookups.
@@ -83,7 +83,9 @@ export async function startCodeServer({
     ...(disableWorkspaceTrust ? ['--disable-workspace-trust'] : []),
     folder,
   ];
-  const out = fs.openSync(logFile, 'a');
+  // Output is piped (and copied to the log file) so that start-up steps are waited for as events:
+  // the line that announces them, not a poll of the port or of the log file.
+  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
   // detached: its own process group, so stop() can signal the server and its forks together.
   // Keep the run's droppings inside tmpRoot: code-server writes coder-logs and a heartbeat to
   // $XDG_DATA_HOME/code-server, VS Code a device id to $XDG_CACHE_HOME/Microsoft, and the
@@ -97,47 +99,92 @@ export async function startCodeServer({
   for (const dir of Object.values(isolation)) fs.mkdirSync(dir, { recursive: true });
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...isolation, ...env },
-    stdio: ['ignore', out, out],
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  fs.closeSync(out);
-  let exited = null;
-  child.on('exit', (code, signal) => (exited = { code, signal }));
+  const output = new OutputWatch(child, logFile);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      logStream.write(chunk);
+      output.append(chunk.toString());
+    });
+  }
 
   const baseUrl = `http://127.0.0.1:${port}`;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (!exited) await killTree(child.pid);
+    if (!output.exited) await killTree(child.pid);
+    await new Promise((resolve) => logStream.end(resolve));
     if (!process.env.VSCODE_HOST_KEEP_TEMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
   };
 
-  // /healthz answers once the HTTP server is up; the VS Code server behind it starts lazily.
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(
-        `code-server exited during start-up (${exited.signal ?? `exit ${exited.code}`}); log ${logFile}:\n${tailFile(logFile, 30)}`,
-      );
-    }
-    try {
-      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`code-server did not answer on ${baseUrl} within ${startTimeoutMs} ms; log ${logFile}:\n${tailFile(logFile, 30)}`);
-    }
-    await sleep(200);
+  // The HTTP server is up once it says so; the VS Code server behind it starts lazily.
+  try {
+    await output.waitFor(/HTTP server listening on/, { timeoutMs: startTimeoutMs, what: `code-server to listen on ${baseUrl}` });
+  } catch (err) {
+    await stop();
+    throw err;
   }
   log(`code-server up on ${baseUrl} (pid ${child.pid}, log ${logFile})`);
 
   const url = `${baseUrl}/?${new URLSearchParams({ folder })}`;
-  return { url, port, baseUrl, logFile, userDataDir, pid: child.pid, stop };
+  return { url, port, baseUrl, logFile, userDataDir, pid: child.pid, output, stop };
+}
+
+/**
+ * code-server's output so far, and promises for what it will print: `waitFor(pattern)` resolves
+ * at the output event whose text first matches, and rejects when the server exits first or after
+ * `timeoutMs` (a bound on failure, not a delay).
+ */
+export class OutputWatch {
+  text = '';
+  exited = null;
+  #waiters = new Set();
+
+  constructor(child, logFile) {
+    this.logFile = logFile;
+    child.on('exit', (code, signal) => {
+      this.exited = { code, signal };
+      for (const w of this.#waiters) w.fail(`code-server exited (${signal ?? `exit ${code}`})`);
+    });
+  }
+
+  append(chunk) {
+    this.text += chunk;
+    for (const w of this.#waiters) if (w.matches(this.text)) w.done();
+  }
+
+  /** Occurrences of `pattern` (a string) in the output so far. */
+  count(pattern) {
+    return this.text.split(pattern).length - 1;
+  }
+
+  /** `pattern`: a RegExp, or a function of the whole output so far. */
+  waitFor(pattern, { timeoutMs, what = String(pattern), signal }) {
+    const matches = typeof pattern === 'function' ? pattern : (text) => pattern.test(text);
+    return new Promise((resolve, reject) => {
+      if (matches(this.text)) return resolve(this.text);
+      if (this.exited) return reject(new Error(`waiting for ${what}: code-server had exited; log ${this.logFile}:\n${tailFile(this.logFile, 30)}`));
+      const w = {
+        matches,
+        done: () => {
+          this.#waiters.delete(w);
+          clearTimeout(bound);
+          resolve(this.text);
+        },
+        fail: (why) => {
+          this.#waiters.delete(w);
+          clearTimeout(bound);
+          reject(new Error(`waiting for ${what}: ${why}; log ${this.logFile}:\n${tailFile(this.logFile, 30)}`));
+        },
+      };
+      const bound = setTimeout(() => w.fail(`nothing after ${timeoutMs} ms`), timeoutMs);
+      this.#waiters.add(w);
+      signal?.addEventListener('abort', () => w.fail('no longer wanted'), { once: true });
+    });
+  }
 }
 
 /**

@@ -132,6 +132,8 @@ async function withLock(fn) {
       }
       if (!announced) log(`waiting for another install (pid ${owner}) to finish`);
       announced = true;
+      // Another process's lock: nothing signals its release to us, so re-check it (a bounded
+      // poll: a dead owner's lock is taken over above).
       await sleep(1000);
     }
   }

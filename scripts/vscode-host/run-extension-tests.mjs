@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCodeServer, workbenchUrl } from './code-server.mjs';
 import { CACHE_DIR } from './install-code-server.mjs';
-import { log, sleep, tailFile, waitFor } from './util.mjs';
+import { log, sleep, tailFile } from './util.mjs';
 
 export const CHROMIUM_PATH = process.env.VSCODE_HOST_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -85,10 +85,7 @@ export async function openWorkbench({
     await page.waitForSelector('.monaco-workbench', { timeout: loadTimeoutMs });
     // The workbench DOM appears before the extension host runs; UI checks that start now see
     // no contributions from the extension (e.g. the palette says "No matching commands").
-    const hostUp = await waitFor(() => readText(server.logFile).includes('Launched Extension Host Process'), {
-      timeoutMs: loadTimeoutMs,
-    });
-    if (!hostUp) throw new Error(`the extension host did not start; log ${server.logFile}:\n${tailFile(server.logFile, 30)}`);
+    await server.output.waitFor(/Launched Extension Host Process/, { timeoutMs: loadTimeoutMs, what: 'the extension host to start' });
     return { page, browser, server, url, consoleLines, close };
   } catch (err) {
     await close();
@@ -132,17 +129,11 @@ export async function findInCommandPalette(page, text, { timeoutMs = 30_000 } = 
       return row;
     } catch (err) {
       if (Date.now() > deadline) throw new Error(`command palette shows no "${text}" after ${timeoutMs} ms: ${err.message}`);
+      // A bounded poll, for want of an event: the workbench announces no "contributions
+      // registered", so the palette is re-opened until the row is there.
       await page.keyboard.press('Escape');
       await sleep(500);
     }
-  }
-}
-
-function readText(file) {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
   }
 }
 
@@ -232,30 +223,43 @@ async function runOnce({ extensionDevelopmentPath, extensionTestsPath, folder, r
   });
   try {
     log(`workbench loaded in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for ${resultsFile}`);
-    let hostGoneSince;
-    let reason = `after ${timeoutMs} ms`;
-    while (Date.now() - started < timeoutMs) {
-      const r = readResults(resultsFile);
-      if (r) {
-        log(`results: ${r.passes} passing, ${r.failures} failing (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-        return r;
-      }
-      // The extension host exits once run() settles (with code 0 even when it threw). When
-      // every launched host has exited and no file came, none will come: fail now rather
-      // than at the time-out. The grace period covers a host restart.
-      const text = readText(wb.server.logFile);
+    // Two events end the wait: the results file appears (the suite writes it whole, then renames
+    // it into place: a change in its folder), or every extension host that was launched has
+    // exited (code 0 even when run() threw) without it. The time-out only bounds a failure.
+    const dir = path.dirname(resultsFile);
+    const hostsGone = (text) => {
       const launched = text.split('Launched Extension Host Process').length - 1;
-      const exited = text.split('Extension Host Process exited').length - 1;
-      if (launched > 0 && exited >= launched) {
-        hostGoneSince ??= Date.now();
-        if (Date.now() - hostGoneSince > 3000) {
-          reason = 'although the extension host exited (run() finished or threw)';
-          break;
-        }
-      } else {
-        hostGoneSince = undefined;
+      return launched > 0 && text.split('Extension Host Process exited').length - 1 >= launched;
+    };
+    let watcher;
+    const stopWaiting = new AbortController();
+    // undefined when the results are there; else why not (a malformed file ends the wait too).
+    const missing = (why) => {
+      try {
+        return readResults(resultsFile) ? undefined : why;
+      } catch (err) {
+        return err.message;
       }
-      await sleep(250);
+    };
+    const reason = await new Promise((resolve) => {
+      const look = () => {
+        const why = missing('pending');
+        if (why !== 'pending') resolve(why);
+      };
+      watcher = fs.watch(dir, look);
+      look(); // it may have appeared before the watch began
+      const left = Math.max(0, timeoutMs - (Date.now() - started));
+      wb.server.output.waitFor(hostsGone, { timeoutMs: left, what: 'the test results', signal: stopWaiting.signal }).then(
+        () => resolve(missing('although the extension host exited (run() finished or threw)')),
+        (err) => resolve(missing(err.message.split('\n')[0])),
+      );
+    });
+    watcher?.close();
+    stopWaiting.abort();
+    const r = readResults(resultsFile);
+    if (r && !reason) {
+      log(`results: ${r.passes} passing, ${r.failures} failing (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      return r;
     }
     const serverLog = tailFile(wb.server.logFile, 40);
     const consoleTail = wb.consoleLines.slice(-40).join('\n');

@@ -84,7 +84,10 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` until it returns a truthy value or `timeoutMs` passes (then returns undefined). */
+/**
+ * Polls `fn` until it returns a truthy value or `timeoutMs` passes (then returns undefined). Only
+ * where no event exists (another process's file or liveness); prefer an event when there is one.
+ */
 export async function waitFor(fn, { timeoutMs, intervalMs = 250, isAborted = () => false }) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !isAborted()) {
@@ -155,6 +158,7 @@ export async function killTree(pid, { graceMs = 3000 } = {}) {
     }
   };
   signal('SIGTERM');
+  // Most of these are not our children: no exit event reaches us, so liveness is re-checked (bounded).
   await waitFor(() => pids.every((p) => !alive(p)), { timeoutMs: graceMs, intervalMs: 100 });
   if (pids.some(alive)) signal('SIGKILL');
 }

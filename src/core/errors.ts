@@ -14,12 +14,28 @@ export enum ExitCode {
   Cancelled = 130,
 }
 
+/**
+ * What kind of failure, for programs that act on it (the extension's "Merge Without Them" offer reads
+ * it from last-run.json) instead of matching the message text, which is for people and may change.
+ * Add a kind when a caller needs to tell that failure apart.
+ */
+export type PgoErrorKind =
+  /** merge: some .profraw files cannot be read (truncated, corrupt); `--skip-corrupt` merges the rest */
+  | 'corrupt-profraw'
+  /** no llvm-profdata of rustc's LLVM major, or the one used cannot read the profiles */
+  | 'profdata-mismatch'
+  /** another PGO run holds the workspace's run lock */
+  | 'locked'
+  | 'disk-full'
+  | 'cancelled';
+
 export class PgoError extends Error {
   constructor(
     message: string,
     readonly fix: string | undefined,
     readonly code: ExitCode = ExitCode.PhaseFailed,
     readonly details?: string,
+    readonly kind?: PgoErrorKind,
   ) {
     super(message);
     this.name = 'PgoError';
@@ -33,7 +49,7 @@ export class PgoError extends Error {
 
 export class CancelledError extends PgoError {
   constructor(what: string) {
-    super(`${what} was cancelled; the last good profile is unchanged`, undefined, ExitCode.Cancelled);
+    super(`${what} was cancelled; the last good profile is unchanged`, undefined, ExitCode.Cancelled, undefined, 'cancelled');
     this.name = 'CancelledError';
   }
 }
@@ -59,7 +75,7 @@ export function fromSystemError(e: unknown): unknown {
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new PgoError(`the disk is full${where}`, 'free disk space and run again; the last good profile is unchanged');
+      return new PgoError(`the disk is full${where}`, 'free disk space and run again; the last good profile is unchanged', ExitCode.PhaseFailed, undefined, 'disk-full');
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':

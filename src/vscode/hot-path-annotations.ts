@@ -19,6 +19,9 @@ export class HotPathAnnotations implements vscode.CodeLensProvider, vscode.Dispo
   private timer: NodeJS.Timeout | undefined;
   /** What was last applied per document, for tests and the clear command. */
   readonly applied = new Map<string, { hot: number; warm: number; stale: number }>();
+  private readonly decoratedEmitter = new vscode.EventEmitter<vscode.TextEditor>();
+  /** Fires after an editor's decorations were set (tests wait on it instead of on time). */
+  readonly onDidDecorate = this.decoratedEmitter.event;
 
   constructor(private readonly index: HeatIndex) {
     const bar = (color: string): vscode.DecorationRenderOptions => ({
@@ -37,6 +40,7 @@ export class HotPathAnnotations implements vscode.CodeLensProvider, vscode.Dispo
     this.disposables.push(
       ...Object.values(this.types),
       this.lensEmitter,
+      this.decoratedEmitter,
       index.onDidChange(() => this.refreshAll()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -128,6 +132,7 @@ export class HotPathAnnotations implements vscode.CodeLensProvider, vscode.Dispo
     if (notes.length > 0 || this.applied.has(doc.uri.fsPath)) {
       this.applied.set(doc.uri.fsPath, { hot: ranges.hot.length, warm: ranges.warm.length, stale: ranges.stale.length });
     }
+    this.decoratedEmitter.fire(editor);
   }
 
   dispose(): void {

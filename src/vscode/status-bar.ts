@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../core/toolchain/disk-space';
 import type { PgoTaskDefinition } from './pgo-tasks';
 import type { PgoWorkspace } from './pgo-workspace';
-import type { TaskOutcome } from './task-runner';
+import type { TaskOutcome } from './task-outcome';
 import type { WorkspaceRegistry } from './workspace-registry';
 
 /**

@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
 import { ExitCode } from '../core/errors';
-import type { LastRun } from '../core/pipeline/last-run';
 import { createPgoTask, type PgoTaskDefinition } from './pgo-tasks';
 import type { PgoWorkspace } from './pgo-workspace';
 import type { StatusBar } from './status-bar';
+import type { TaskOutcome } from './task-outcome';
 import type { WorkspaceRegistry } from './workspace-registry';
 
-export interface TaskOutcome {
-  exitCode: number | undefined;
-  /** What the CLI recorded: which phase, and its error and fix. */
-  lastRun?: LastRun;
-}
+export type { TaskOutcome };
 
 const MEANING: Partial<Record<number, string>> = {
   [ExitCode.PhaseFailed]: 'a phase failed',
@@ -94,7 +90,7 @@ export class TaskRunner {
     const why = o.lastRun?.state === 'failed' && o.lastRun.message ? o.lastRun.message.split('\n')[0] : MEANING[o.exitCode ?? -1] ?? `exit code ${o.exitCode}`;
     const fix = o.lastRun?.state === 'failed' && o.lastRun.fix ? ` Fix: ${o.lastRun.fix}` : '';
     // A corrupt raw profile among good ones: offer to merge without it (llvm-profdata --failure-mode).
-    const corrupt = o.lastRun?.state === 'failed' && /raw profile\(s\) cannot be read/.test(o.lastRun.message ?? '');
+    const corrupt = o.lastRun?.state === 'failed' && o.lastRun.errorKind === 'corrupt-profraw';
     const actions = corrupt ? ['Merge Without Them', 'Show Output'] : ['Show Output', 'Check Prerequisites'];
     const choice = await vscode.window.showErrorMessage(`PGO: ${what}${o.lastRun?.component ? ` for ${o.lastRun.component}` : ''}: ${why}.${fix}`, ...actions);
     if (choice === 'Show Output') await vscode.commands.executeCommand('workbench.action.terminal.focus');

@@ -2,23 +2,35 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyWorkspace, REPO, runCli } from './e2e-helpers';
+import { readLastRun } from '../../src/core/pipeline/last-run';
+import { copyWorkspace, REPO, restoreWorkspace, runCli } from './e2e-helpers';
 
-/** Bad input with the real toolchain: corrupt raw profiles, read-only workspaces, env overrides, archives. */
+/**
+ * Bad input with the real toolchain: corrupt raw profiles, read-only workspaces, env overrides,
+ * archives. Each test starts from its own copy of one workspace the pipeline ran in once.
+ */
 describe('bad input and retention (real toolchain)', function () {
   this.timeout(10 * 60_000);
+  let root: string;
+  let snapshot: string;
   let ws: string;
   const dir = (): string => path.join(ws, 'target', 'pgo', 'spin');
   const sha = (f: string): string => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
   before(() => {
-    ws = copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-bad-');
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-bad-'));
+    ws = path.join(root, 'ws');
+    fs.renameSync(copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-bad-src-'), ws);
     const r = runCli(['pipeline', '--workspace', ws]);
     assert.equal(r.status, 0, r.output);
+    snapshot = path.join(root, 'good');
+    restoreWorkspace(ws, snapshot);
   });
+  beforeEach(() => restoreWorkspace(snapshot, ws));
   after(() => {
-    spawnSync('chattr', ['-R', '-i', ws]);
-    fs.rmSync(ws, { recursive: true, force: true });
+    spawnSync('chattr', ['-R', '-i', root]);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('one corrupt .profraw among good ones: merge names it and offers --skip-corrupt, which drops only it', () => {
@@ -31,6 +43,9 @@ describe('bad input and retention (real toolchain)', function () {
     assert.match(r.stderr, /error: 1 raw profile\(s\) cannot be read: \S*zz-corrupt\.profraw \(/);
     assert.match(r.stderr, /fix: merge without them: `pgo merge spin --skip-corrupt`/);
     assert.equal(sha(path.join(dir(), 'spin.profdata')), before, 'the last good profile is unchanged');
+    // What the extension's "Merge Without Them" offer reads, instead of the message text.
+    const lastRun = readLastRun(path.join(ws, 'target', 'pgo'));
+    assert.deepEqual([lastRun?.state, lastRun?.phase, lastRun?.errorKind], ['failed', 'merge', 'corrupt-profraw']);
     const skip = runCli(['merge', '--workspace', ws, '--skip-corrupt']);
     assert.equal(skip.status, 0, skip.output);
     assert.match(skip.stdout, /warning: left out \S*zz-corrupt\.profraw: /);

@@ -24,6 +24,8 @@ describe('pgo CLI failure paths', function () {
     assert.match(r.stderr, /error: the configured llvm-profdata cannot be used: \/usr\/bin\/llvm-profdata \(from the setting, LLVM 14[.\d]*\): LLVM 14 cannot read profiles/);
     assert.match(r.stderr, /fix: point it at \S+ \(LLVM \d+/);
     assert.equal(fs.existsSync(path.join(ws, 'target', 'pgo', 'pipeline', 'instrumented')), false, 'nothing was built');
+    const lastRun = JSON.parse(fs.readFileSync(path.join(ws, 'target', 'pgo', 'last-run.json'), 'utf8')) as { state: string; errorKind?: string };
+    assert.deepEqual([lastRun.state, lastRun.errorKind], ['failed', 'profdata-mismatch']);
     fs.rmSync(ws, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProfileMetadata } from '../../src/core/pipeline/profile-metadata';
-import { copyWorkspace, EXAMPLE, matchedProfdata, run, runCli } from './e2e-helpers';
+import { copyWorkspace, EXAMPLE, matchedProfdata, restoreWorkspace, run, runCli } from './e2e-helpers';
 
 /**
  * The real thing: the bundled CLI runs the four phases on a copy of examples/midi-studio with the
@@ -83,10 +83,21 @@ describe('pgo pipeline on examples/midi-studio (real cargo + llvm-profdata)', fu
   });
 
   it('`pgo clean` removes only the PGO artifacts', () => {
-    const r = runCli(['clean', 'all', '--workspace', ws]);
-    assert.equal(r.status, 0, r.output);
-    assert.equal(fs.existsSync(path.join(ws, 'target', 'pgo')), false);
-    assert.ok(fs.existsSync(path.join(ws, 'target', 'release', 'midi-import')), 'the standard build is untouched');
-    assert.ok(fs.existsSync(path.join(ws, 'pgo.yaml')));
+    // On a copy: the other tests read this workspace's results, in any order.
+    const copy = `${ws}-clean`;
+    restoreWorkspace(ws, copy);
+    try {
+      const canary = path.join(copy, 'target', 'release', 'canary.txt');
+      fs.mkdirSync(path.dirname(canary), { recursive: true });
+      fs.writeFileSync(canary, 'keep me');
+      const r = runCli(['clean', 'all', '--workspace', copy]);
+      assert.equal(r.status, 0, r.output);
+      assert.equal(fs.existsSync(path.join(copy, 'target', 'pgo')), false);
+      assert.equal(fs.readFileSync(canary, 'utf8'), 'keep me', 'the rest of target/ is untouched');
+      assert.ok(fs.existsSync(path.join(copy, 'pgo.yaml')));
+      assert.ok(fs.existsSync(profdata()), 'the original workspace keeps its profile');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -20,6 +20,39 @@ export function copyWorkspace(src: string, prefix: string): string {
   return dest;
 }
 
+/**
+ * Replace `dest` with an exact copy of `snapshot`, target/ included, timestamps kept (cargo's
+ * freshness checks compare them). A test that restores a snapshot built at `dest`'s path before it
+ * starts sees the same known-good state whatever ran before it.
+ */
+export function restoreWorkspace(snapshot: string, dest: string): void {
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.cpSync(snapshot, dest, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+}
+
+/** What `rustc -vV` says about this machine's toolchain: tests derive triples and LLVM versions from it. */
+export interface RustcFacts {
+  /** Host target triple, e.g. "aarch64-apple-darwin" or "x86_64-unknown-linux-gnu". */
+  host: string;
+  /** LLVM version rustc was built on, e.g. "22.1.2", and its major number. */
+  llvmVersion: string;
+  llvmMajor: number;
+}
+
+let rustcFactsCache: RustcFacts | undefined;
+export function rustcFacts(): RustcFacts {
+  if (rustcFactsCache) return rustcFactsCache;
+  const text = run('rustc', ['-vV']);
+  const field = (key: string): string => {
+    const value = new RegExp(`^${key}: (.+)$`, 'm').exec(text)?.[1]?.trim();
+    if (!value) throw new Error(`\`rustc -vV\` printed no "${key}:" line:\n${text}`);
+    return value;
+  };
+  const llvmVersion = field('LLVM version');
+  rustcFactsCache = { host: field('host'), llvmVersion, llvmMajor: Number.parseInt(llvmVersion, 10) };
+  return rustcFactsCache;
+}
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> & { output: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',

@@ -1,43 +1,61 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLI, copyWorkspace, matchedProfdata, REPO, runCli } from './e2e-helpers';
+import { CLI, copyWorkspace, matchedProfdata, REPO, restoreWorkspace, runCli, rustcFacts } from './e2e-helpers';
+import { PhaseHold, writeStandIns } from './phase-hold';
 
 /**
  * Faults, for real: cancel (SIGTERM, as a terminated VS Code task does) or kill -9 the CLI in each
  * phase, run two at once, a failing and a hanging workload, a disk that fills during merge. After
- * each, the last good profile and optimized binary must be exactly as before.
+ * each, the last good profile, its metadata and the optimized binary must be exactly as before.
+ *
+ * No timing: the phase a signal is meant for is held open by a stand-in (PhaseHold) that announces
+ * "running" through a FIFO, so the signal provably lands inside it on any machine. Every test
+ * starts from its own copy of one known-good workspace, built once and never changed.
+ * POSIX only (signals, FIFOs, sh stand-ins).
  */
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
+interface RunningCli {
+  child: ChildProcess;
+  out: () => string;
+  done: Promise<number | null>;
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
   let out = '';
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': all output has arrived by then.
+  const done = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { child, out: () => out, done };
 }
 
-async function waitFor(cond: () => boolean, what: string, ms = 120_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Resolves when the hold announces the phase, or rejects if the run ends first (it never reached it). */
+async function heldPhase(hold: PhaseHold, run: RunningCli, phase: string): Promise<void> {
+  const ended = run.done.then((code) => {
+    throw new Error(`the run ended (exit ${code}) before the ${phase} phase was held:\n${run.out()}`);
+  });
+  await Promise.race([hold.running(), ended]);
 }
 
 describe('faults: cancellation, kill -9, concurrency, failing workloads, full disk', function () {
   this.timeout(15 * 60_000);
+  let root: string;
+  /** The known-good workspace, built in before() and only ever copied. */
+  let snapshot: string;
+  /** Where each test works: a fresh copy of the snapshot, at the path the snapshot was built at. */
   let ws: string;
-  let wrapper: string;
+  let standIns: ReturnType<typeof writeStandIns>;
+  let hold: PhaseHold | undefined;
+  let good: { profile: string; meta: string; binary: string };
   const dir = (): string => path.join(ws, 'target', 'pgo', 'spin');
   const profdata = (): string => path.join(dir(), 'spin.profdata');
-  const optimized = (): string => path.join(dir(), 'optimized', os.arch() === 'x64' ? 'x86_64-unknown-linux-gnu' : '', 'release', 'spin');
-  let good: { profile: string; meta: string; binary: string };
+  const optimized = (): string => path.join(dir(), 'optimized', rustcFacts().host, 'release', 'spin');
   const assertIntact = (): void => {
     assert.equal(sha(profdata()), good.profile, 'the last good profile is unchanged');
     assert.equal(sha(`${profdata()}.json`), good.meta, 'its metadata is unchanged');
@@ -45,65 +63,76 @@ describe('faults: cancellation, kill -9, concurrency, failing workloads, full di
     const leftovers = fs.readdirSync(dir()).filter((f) => f.includes('.tmp-') && f.endsWith('.profdata'));
     assert.deepEqual(leftovers.filter((f) => !f.startsWith('.')), [], 'no temporary file looks like a profile');
   };
-  const touchSource = (): void => {
-    const src = path.join(ws, 'src', 'main.rs');
-    fs.appendFileSync(src, '\n'); // force cargo to really rebuild
+  const lockFile = (): string => path.join(ws, 'target', 'pgo', 'pgo.lock');
+  /** A changed source: cargo must really run rustc for `spin` again, where the stand-in waits. */
+  const touchSource = (): void => fs.appendFileSync(path.join(ws, 'src', 'main.rs'), '\n');
+  /** pgo.yaml's workload, run through the holding stand-in. */
+  const holdWorkload = (): void => {
+    const yaml = path.join(ws, 'pgo.yaml');
+    const text = fs.readFileSync(yaml, 'utf8');
+    const held = text.replace('command: ["{bin:spin}"', `command: ["sh", ${JSON.stringify(standIns.workload)}, "{bin:spin}"`);
+    assert.notEqual(held, text, 'pgo.yaml has the workload to wrap');
+    fs.writeFileSync(yaml, held);
   };
+  const newHold = (): PhaseHold => (hold = new PhaseHold(root));
 
   before(() => {
-    ws = copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-faults-');
-    // An llvm-profdata stand-in that delegates to the real one, but can be slow or "run out of
-    // disk" during merge: the only way to cancel inside a 0.1 s merge, or to fill a disk safely.
-    wrapper = path.join(ws, 'fake-llvm-profdata');
-    fs.writeFileSync(
-      wrapper,
-      `#!/bin/bash
-if [ "$1" = merge ] && [ "$2" != --version ]; then
-  if [ -n "$PGO_FAKE_SLOW" ]; then sleep "$PGO_FAKE_SLOW"; fi
-  if [ -n "$PGO_FAKE_ENOSPC" ]; then
-    out=""; prev=""; for a in "$@"; do [ "$prev" = -o ] && out="$a"; prev="$a"; done
-    head -c 4096 /dev/urandom > "$out"
-    echo "error: $out: No space left on device" >&2; exit 1
-  fi
-fi
-exec ${JSON.stringify(matchedProfdata(ws))} "$@"
-`,
-      { mode: 0o755 },
-    );
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-faults-'));
+    ws = path.join(root, 'ws');
+    fs.renameSync(copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-faults-src-'), ws);
     const r = runCli(['pipeline', '--workspace', ws]);
     assert.equal(r.status, 0, r.output);
+    snapshot = path.join(root, 'good');
+    restoreWorkspace(ws, snapshot);
     good = { profile: sha(profdata()), meta: sha(`${profdata()}.json`), binary: sha(optimized()) };
+    standIns = writeStandIns(path.join(root, 'stand-ins'), matchedProfdata(ws));
   });
-  after(() => fs.rmSync(ws, { recursive: true, force: true }));
+  beforeEach(() => restoreWorkspace(snapshot, ws));
+  afterEach(() => {
+    hold?.dispose();
+    hold = undefined;
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  for (const phase of ['instrument', 'workload', 'merge', 'optimize'] as const) {
+  const phases = [
+    // Instrument and workload and merge inside a whole pipeline; optimize alone: in a pipeline, the
+    // merge before it has already (rightly) replaced the profile.
+    { phase: 'instrument', command: 'pipeline', env: { PGO_HOLD_CRATE: 'spin', PGO_HOLD_RUSTFLAG: '-Cprofile-generate=' } },
+    { phase: 'workload', command: 'pipeline', env: {} },
+    { phase: 'merge', command: 'pipeline', env: { PGO_HOLD_MERGE: '1' } },
+    { phase: 'optimize', command: 'optimize', env: { PGO_HOLD_CRATE: 'spin', PGO_HOLD_RUSTFLAG: '-Cprofile-use=' } },
+  ] as const;
+  for (const { phase, command, env } of phases) {
     it(`SIGTERM during ${phase} stops with exit 130 and keeps the last good profile`, async () => {
       touchSource();
-      // Workload: a big size keeps it running; merge: the slow stand-in. Optimize runs alone: in a
-      // whole pipeline, the merge before it has already (rightly) replaced the profile.
-      const command = phase === 'optimize' ? 'optimize' : 'pipeline';
-      const args = [command, '--workspace', ws, '--llvm-profdata', wrapper, ...(phase === 'workload' ? ['--size', '50000000'] : [])];
-      const run = start(args, { PGO_FAKE_SLOW: phase === 'merge' ? '30' : '' });
-      await waitFor(() => run.out().includes(`▶ ${phase} spin`), `the ${phase} phase to start`);
-      await new Promise((r) => setTimeout(r, phase === 'optimize' || phase === 'instrument' ? 300 : 500));
+      if (phase === 'workload') holdWorkload();
+      const h = newHold();
+      const run = start([command, '--workspace', ws, '--llvm-profdata', standIns.llvmProfdata], {
+        ...h.env,
+        ...env,
+        RUSTC_WRAPPER: standIns.rustcWrapper,
+      });
+      await heldPhase(h, run, phase);
       run.child.kill('SIGTERM');
       const code = await run.done;
       assert.equal(code, 130, run.out());
+      assert.match(run.out(), new RegExp(`▶ ${phase} spin`));
+      assert.doesNotMatch(run.out(), new RegExp(`✔ ${phase} spin`), `the ${phase} phase did not finish`);
       assert.match(run.out(), /the last good profile is (kept|unchanged)/);
       assertIntact();
-      assert.equal(fs.existsSync(path.join(ws, 'target', 'pgo', 'pgo.lock')), false, 'the lock was released');
+      assert.equal(fs.existsSync(lockFile()), false, 'the lock was released');
     });
   }
 
   it('kill -9 during the workload: the next run recovers the lock and works', async () => {
-    const run = start(['workload', '--workspace', ws, '--size', '50000000']);
-    await waitFor(() => run.out().includes('▶ workload spin'), 'the workload to start');
-    await new Promise((r) => setTimeout(r, 500));
+    holdWorkload();
+    const h = newHold();
+    const run = start(['workload', '--workspace', ws], h.env);
+    await heldPhase(h, run, 'workload');
     run.child.kill('SIGKILL');
     await run.done;
-    // The orphaned workload process (its own process group) is the user's to stop; end it here.
-    spawnSync('pkill', ['-f', `${dir()}/instrumented/.*/spin 50000000`]);
-    assert.ok(fs.existsSync(path.join(ws, 'target', 'pgo', 'pgo.lock')), 'the dead run left its lock');
+    // The orphaned workload (its own process group) is the user's to stop; afterEach ends it by its pid.
+    assert.ok(fs.existsSync(lockFile()), 'the dead run left its lock');
     assertIntact();
     const r = runCli(['merge', '--workspace', ws]);
     assert.equal(r.status, 0, r.output);
@@ -111,28 +140,28 @@ exec ${JSON.stringify(matchedProfdata(ws))} "$@"
   });
 
   it('a second run at the same time is refused, naming the first', async () => {
-    const first = start(['workload', '--workspace', ws, '--size', '50000000']);
-    await waitFor(() => first.out().includes('▶ workload spin'), 'the first run');
+    holdWorkload();
+    const h = newHold();
+    const first = start(['workload', '--workspace', ws, '--size', '1234'], h.env);
+    await heldPhase(h, first, 'workload');
     const second = runCli(['merge', '--workspace', ws]);
     first.child.kill('SIGTERM');
-    await first.done;
+    assert.equal(await first.done, 130, first.out());
     assert.equal(second.status, 5, second.output);
-    assert.match(second.stderr, /another PGO run is in progress: "pgo workload --workspace .* --size 50000000" \(pid \d+/);
+    assert.match(second.stderr, /another PGO run is in progress: "pgo workload --workspace .* --size 1234" \(pid \d+/);
+    assertIntact();
   });
 
   describe('with workloads that fail', () => {
-    let saved: string;
-    before(() => {
-      // Start from a fresh good profile: the runs above merged other workloads.
-      const r = runCli(['pipeline', '--workspace', ws]);
-      assert.equal(r.status, 0, r.output);
-      good = { profile: sha(profdata()), meta: sha(`${profdata()}.json`), binary: sha(optimized()) };
-      saved = fs.readFileSync(path.join(ws, 'pgo.yaml'), 'utf8');
-    });
-    afterEach(() => fs.writeFileSync(path.join(ws, 'pgo.yaml'), saved));
+    const editWorkload = (from: string, to: string): void => {
+      const yaml = path.join(ws, 'pgo.yaml');
+      const text = fs.readFileSync(yaml, 'utf8');
+      assert.ok(text.includes(from), `pgo.yaml has ${from}`);
+      fs.writeFileSync(yaml, text.replace(from, to));
+    };
 
     it('a workload that exits non-zero stops the pipeline; its raw data is kept, not merged', () => {
-      fs.writeFileSync(path.join(ws, 'pgo.yaml'), saved.replace('"{size}"]', '"{size}", "--fail"]'));
+      editWorkload('"{size}"]', '"{size}", "--fail"]');
       const r = runCli(['pipeline', '--workspace', ws]);
       assert.equal(r.status, 1, r.output);
       const m = /workload "spin" failed \(exit code 3\): .*; its raw data is kept in (\S+) and was not merged/.exec(r.stderr);
@@ -143,18 +172,17 @@ exec ${JSON.stringify(matchedProfdata(ws))} "$@"
     });
 
     it('a workload that hangs is stopped at its timeout, and the pipeline says so', () => {
-      fs.writeFileSync(path.join(ws, 'pgo.yaml'), saved.replace('"{size}"]', '"{size}", "--hang"]\n        timeoutSeconds: 2'));
-      const started = Date.now();
+      // The product's own timer (timeoutSeconds) is what is tested here; the test waits for the exit.
+      editWorkload('"{size}"]', '"{size}", "--hang"]\n        timeoutSeconds: 2');
       const r = runCli(['pipeline', '--workspace', ws]);
       assert.equal(r.status, 1, r.output);
       assert.match(r.stderr, /workload "spin" did not finish within 2s and was stopped; its raw data is kept in \S+ and was not merged/);
       assert.match(r.stderr, /fix: make the workload smaller \(`--size`\), or raise timeoutSeconds in pgo\.yaml/);
-      assert.ok(Date.now() - started < 120_000);
       assertIntact();
     });
 
     it('a disk that fills during merge keeps the last good profile', () => {
-      const r = runCli(['pipeline', '--workspace', ws, '--llvm-profdata', wrapper], { PGO_FAKE_ENOSPC: '1' });
+      const r = runCli(['pipeline', '--workspace', ws, '--llvm-profdata', standIns.llvmProfdata], { PGO_FAKE_ENOSPC: '1' });
       assert.equal(r.status, 1, r.output);
       assert.match(r.stderr, /error: the disk filled up while merging into .*\nfix: free disk space and run the merge again; the previous profile is unchanged/);
       assertIntact();

@@ -2,19 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError } from '../../src/core/errors';
-import {
-  DwarfdumpDeclParser,
-  dwarfdumpNameResponseFile,
-  findLlvmTool,
-  frameLocation,
-  inferWorkspaceRoot,
-  lookupSourceLocations,
-  parseDwarfdumpDecls,
-  parseNmLine,
-  parseSymbolizerVerbose,
-  resolveDeclFile,
-  unescapeDwarfString,
-} from '../../src/core/profile/source-locations';
+import { DwarfdumpDeclParser, dwarfdumpNameResponseFile, parseDwarfdumpDecls, unescapeDwarfString } from '../../src/core/profile/dwarfdump-decls';
+import { resolveDeclFile } from '../../src/core/profile/source-location';
+import { inferWorkspaceRoot, lookupSourceLocations } from '../../src/core/profile/source-locations';
+import { frameLocation, parseNmLine, parseSymbolizerVerbose } from '../../src/core/profile/symbolizer-output';
 import { tempDir } from './helpers';
 
 // Everything below was captured from rustc 1.95 (LLVM 22) builds of examples/midi-studio's
@@ -684,30 +675,6 @@ describe('source locations: llvm-nm and llvm-symbolizer parsers', () => {
   });
 });
 
-describe('source locations: finding the LLVM tools', () => {
-  const exec = (file: string): string => {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, '#!/bin/sh\n', { mode: 0o755 });
-    return file;
-  };
-
-  it('prefers the llvm-profdata bin dir, then PATH, then the highest versioned name on PATH', () => {
-    const root = tempDir();
-    const binDir = path.join(root, 'llvm', 'bin');
-    const pathA = path.join(root, 'a');
-    const pathB = path.join(root, 'b');
-    const sibling = exec(path.join(binDir, 'llvm-dwarfdump'));
-    exec(path.join(pathA, 'llvm-dwarfdump-14'));
-    const v22 = exec(path.join(pathB, 'llvm-dwarfdump-22'));
-    const pathVar = [pathA, pathB].join(path.delimiter);
-    assert.equal(findLlvmTool(binDir, 'llvm-dwarfdump', pathVar), sibling);
-    assert.equal(findLlvmTool(path.join(root, 'none'), 'llvm-dwarfdump', pathVar), v22);
-    const plain = exec(path.join(pathA, 'llvm-dwarfdump'));
-    assert.equal(findLlvmTool(path.join(root, 'none'), 'llvm-dwarfdump', pathVar), plain);
-    assert.equal(findLlvmTool(path.join(root, 'none'), 'llvm-symbolizer', pathVar), undefined);
-  });
-});
-
 describe('lookupSourceLocations with stand-in LLVM tools', () => {
   let savedPath: string | undefined;
   let root: string;
@@ -752,7 +719,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
 
   it('asks llvm-dwarfdump for the wanted names through a response file', async () => {
     fakeTool('llvm-dwarfdump', BY_NAME_DUMP);
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([TICK_TO_US, STRING_FMT]) });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([TICK_TO_US, STRING_FMT]) });
     assert.equal(r.method, 'dwarf-decl-line');
     assert.equal(r.problem, undefined);
     assert.equal(r.note, undefined);
@@ -769,7 +736,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
     fakeTool('llvm-symbolizer', SYMBOLIZER_LINE_TABLES_ONLY);
     const r = await lookupSourceLocations({
       binaries: [binary],
-      llvmBinDir: binDir,
+      llvmBinDir: binDir, toolSearch: { fsRoot: root },
       mangledNames: new Set([LTO_TICK_TO_US, LTO_ENCODE_VLQ, LTO_READER_TAKE]),
     });
     assert.equal(r.method, 'symbolizer-entry-line:symbols-only');
@@ -786,7 +753,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
     fakeTool('llvm-dwarfdump', BY_NAME_DUMP);
     fakeTool('llvm-nm', NM_LINE_TABLES_ONLY);
     fakeTool('llvm-symbolizer', SYMBOLIZER_LIMITED);
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([TICK_TO_US, 'main']) });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([TICK_TO_US, 'main']) });
     assert.equal(r.method, 'dwarf-decl-line');
     assert.match(r.note ?? '', /1 of 2 functions were not found/);
     assert.deepEqual(
@@ -801,7 +768,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
     fakeTool('llvm-symbolizer', SYMBOLIZER_NO_DEBUG_INFO);
     const r = await lookupSourceLocations({
       binaries: [binary],
-      llvmBinDir: binDir,
+      llvmBinDir: binDir, toolSearch: { fsRoot: root },
       mangledNames: new Set(['main', '_ZN8pipeline8analysis8TempoMap10tick_to_us17h108e6c35f3881234E']),
     });
     assert.equal(r.method, 'none');
@@ -812,7 +779,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
 
   it('blames line-tables-only when the debug info has lines but no decl lines and there is no symbolizer', async () => {
     fakeTool('llvm-dwarfdump', LINE_TABLES_ONLY_DUMP);
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([LTO_TICK_TO_US]) });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([LTO_TICK_TO_US]) });
     assert.equal(r.method, 'none');
     assert.match(r.problem?.message ?? '', /line-tables-only/);
     assert.match(r.problem?.fix ?? '', /build\.debug: limited/);
@@ -820,21 +787,21 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
 
   it('says the names do not match when the debug info has decl lines but not for these names', async () => {
     fakeTool('llvm-dwarfdump', LIMITED_DUMP);
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([LTO_TICK_TO_US]) });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([LTO_TICK_TO_US]) });
     assert.equal(r.method, 'none');
     assert.match(r.problem?.message ?? '', /do not match/);
   });
 
   it('does not throw when llvm-dwarfdump fails: the problem carries its error', async () => {
     fakeTool('llvm-dwarfdump', '', { exit: 1, stderr: 'error: midi-import: not an object file' });
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([TICK_TO_US]) });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([TICK_TO_US]) });
     assert.equal(r.method, 'none');
     assert.match(r.problem?.message ?? '', /not an object file/);
   });
 
   it('names the missing tools when there is neither llvm-dwarfdump nor llvm-symbolizer', async () => {
     fakeTool('llvm-nm', NM_LINE_TABLES_ONLY);
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([TICK_TO_US]) });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([TICK_TO_US]) });
     assert.equal(r.method, 'none');
     assert.match(r.problem?.message ?? '', /llvm-dwarfdump, llvm-symbolizer not found/);
     assert.match(r.problem?.fix ?? '', /llvm-dwarfdump on PATH/);
@@ -842,7 +809,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
 
   it('asks for the instrumented build when the binary does not exist', async () => {
     fakeTool('llvm-dwarfdump', LIMITED_DUMP);
-    const r = await lookupSourceLocations({ binaries: [path.join(root, 'nope')], llvmBinDir: binDir, mangledNames: new Set([TICK_TO_US]) });
+    const r = await lookupSourceLocations({ binaries: [path.join(root, 'nope')], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([TICK_TO_US]) });
     assert.equal(r.method, 'none');
     assert.match(r.problem?.fix ?? '', /pgo instrument/);
     assert.deepEqual(calls(), []);
@@ -850,7 +817,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
 
   it('runs nothing for an empty name set', async () => {
     fakeTool('llvm-dwarfdump', LIMITED_DUMP);
-    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set() });
+    const r = await lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set() });
     assert.deepEqual([r.method, r.locations.size, r.problem], ['none', 0, undefined]);
     assert.deepEqual(calls(), []);
   });
@@ -860,7 +827,7 @@ describe('lookupSourceLocations with stand-in LLVM tools', () => {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(
-      lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, mangledNames: new Set([TICK_TO_US]), signal: ac.signal }),
+      lookupSourceLocations({ binaries: [binary], llvmBinDir: binDir, toolSearch: { fsRoot: root }, mangledNames: new Set([TICK_TO_US]), signal: ac.signal }),
       CancelledError,
     );
   });

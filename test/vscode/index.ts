@@ -9,7 +9,7 @@ import Mocha from 'mocha';
  */
 export async function run(): Promise<void> {
   const suite = process.env.PGO_TEST_SUITE ?? 'rust-workspace';
-  const mocha = new Mocha({ ui: 'bdd', timeout: 15 * 60_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 15 * 60_000, color: false, reporter: 'spec', forbidOnly: true });
   mocha.addFile(path.join(__dirname, `${suite}.test.js`));
   const results: { title: string; fullTitle: string; state: string; error?: string }[] = [];
   const failures = await new Promise<number>((resolve) => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PgoExtensionApi } from '../../src/vscode/extension';
@@ -18,6 +20,70 @@ async function api(): Promise<PgoExtensionApi> {
   const ext = vscode.extensions.getExtension<PgoExtensionApi>(EXTENSION_ID);
   assert.ok(ext);
   return ext.isActive ? ext.exports : await ext.activate();
+}
+
+/**
+ * Resolves once the extension has decorated `file` in a visible editor so that `ready` holds (now,
+ * or at a later onDidDecorate event). Rejects after `boundMs`: a bound on failure, not a wait.
+ */
+function decorated(a: PgoExtensionApi, file: string, ready: (d: { hot: number; warm: number; stale: number }) => boolean, boundMs = 60_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = (): boolean => {
+      const d = a.annotations.applied.get(file);
+      return d !== undefined && ready(d);
+    };
+    const done = (err?: Error): void => {
+      sub.dispose();
+      clearTimeout(bound);
+      if (err) reject(err);
+      else resolve();
+    };
+    // Subscribed before the first check, in the same tick: no decoration can slip between them.
+    const sub = a.annotations.onDidDecorate((editor) => {
+      if (editor.document.uri.fsPath === file && check()) done();
+    });
+    const bound = setTimeout(() => done(new Error(`${file} was not decorated as expected: ${JSON.stringify(a.annotations.applied.get(file))}`)), boundMs);
+    if (check()) done();
+  });
+}
+
+const pgoDir = (): string => path.join(folder(), 'target', 'pgo');
+/** target/pgo right after a good pipeline run, kept aside (never changed) for the tests to start from. */
+let goodSnapshot: string | undefined;
+
+function snapshotGoodProfile(): void {
+  goodSnapshot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-vscode-good-'));
+  fs.rmSync(goodSnapshot, { recursive: true, force: true });
+  fs.cpSync(pgoDir(), goodSnapshot, { recursive: true, preserveTimestamps: true });
+}
+
+/** Runs the bundled CLI; resolves with its exit code and output when it has closed. */
+function runCli(cliPath: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    // Under Electron, process.execPath is VS Code itself: ELECTRON_RUN_AS_NODE makes it node.
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Puts back the profile of the first good pipeline run, so a test that needs one starts from the
+ * same state whatever ran (or failed) before it. Without that run (it failed, or was not selected),
+ * the CLI makes the profile first.
+ */
+async function withGoodProfile(a: PgoExtensionApi): Promise<void> {
+  if (!goodSnapshot) {
+    const r = await runCli(a.cliPath, ['pipeline', 'pipeline', '--size', '300', '--workspace', folder()]);
+    assert.equal(r.code, 0, r.output);
+    snapshotGoodProfile();
+  }
+  fs.rmSync(pgoDir(), { recursive: true, force: true });
+  fs.cpSync(goodSnapshot ?? '', pgoDir(), { recursive: true, preserveTimestamps: true });
+  await a.registry.touch();
 }
 
 async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vscode.TreeItem }[]> {
@@ -39,9 +105,10 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   it('activates in the example workspace and finds its components', async () => {
     const ext = vscode.extensions.getExtension<PgoExtensionApi>(EXTENSION_ID);
     assert.ok(ext);
-    // workspaceContains:Cargo.toml activates it on startup; wait for that rather than forcing it.
-    for (let i = 0; i < 60 && !ext.isActive; i++) await new Promise((r) => setTimeout(r, 500));
-    assert.equal(ext.isActive, true, 'activated by workspaceContains:Cargo.toml');
+    // No waiting, no forcing: the extension host starts these tests only once its startup
+    // activations (`*` and every `workspaceContains:`) have finished
+    // (ExtHostExtensionService.$extensionTestsExecute awaits `_eagerExtensionsActivated`).
+    assert.equal(ext.isActive, true, 'activated by workspaceContains:Cargo.toml at startup');
     const a = await api();
     const ws = a.registry.workspaces[0];
     assert.equal(ws?.root, folder());
@@ -73,6 +140,8 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
 
   it('shows the welcome view (no profile yet) before the first run', async () => {
     const a = await api();
+    fs.rmSync(pgoDir(), { recursive: true, force: true });
+    await a.registry.touch();
     assert.deepEqual(await a.tree.getChildren(), []);
   });
 
@@ -93,10 +162,12 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.match(String(profile.item.description), new RegExp(`applied ${meta.applied.applied}/${meta.applied.instrumented}`));
     const bin = nodes.find((n) => n.node.kind === 'binary' && n.item.label === 'midi-import');
     assert.equal(bin?.item.description, 'PGO-optimized');
+    snapshotGoodProfile();
   });
 
   it('shows a CodeLens with the profile\'s figures on the hottest function\'s fn line, and heat decorations', async () => {
     const a = await api();
+    await withGoodProfile(a);
     const meta = JSON.parse(fs.readFileSync(path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata.json'), 'utf8')) as { hottest: { display: string; sum: number }[]; totalCount: number };
     const hottest = meta.hottest.find((h) => h.display.startsWith('pipeline::'));
     assert.ok(hottest, 'a workspace function is among the hottest');
@@ -116,7 +187,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.match(lens.command?.title ?? '', /^🔥 \d+(\.\d)?% of profile · max [\d.]+[kMG]? per block · \d+ counters/);
     assert.ok((lens.command?.title ?? '').startsWith(`🔥 ${share.toFixed(share < 10 ? 1 : 0)}% of profile`), `${lens.command?.title} vs ${share}`);
     assert.equal(lens.command?.command, 'pgo.showFunctionDetail');
-    for (let i = 0; i < 40 && !(a.annotations.applied.get(file)?.hot ?? 0); i++) await new Promise((r) => setTimeout(r, 250));
+    await decorated(a, file, (d) => d.hot >= 1);
     assert.ok((a.annotations.applied.get(file)?.hot ?? 0) >= 1, `hot decorations applied: ${JSON.stringify(a.annotations.applied.get(file))}`);
 
     // The detail view shows the block-count distribution.
@@ -137,6 +208,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
 
   it('lists the profile\'s hot functions under it in the sidebar, each jumping to its source', async () => {
     const a = await api();
+    await withGoodProfile(a);
     const nodes = await allNodes(a);
     const hot = nodes.filter((n) => n.node.kind === 'hot-function');
     assert.ok(hot.length >= 5, `hot functions under the profile: ${hot.length}`);
@@ -149,6 +221,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   });
 
   it('Show Hot Functions lists the parser\'s functions, demangled', async () => {
+    await withGoodProfile(await api());
     const rows = (await vscode.commands.executeCommand('pgo.showHotFunctions', { component: 'pipeline' })) as { display: string; sum: number }[];
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.ok(rows.length >= 10);
@@ -163,6 +236,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   });
 
   it('a failing phase is reported with its phase name and keeps the profile', async () => {
+    await withGoodProfile(await api());
     const profdata = path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata');
     const before = fs.readFileSync(profdata);
     const cfg = vscode.workspace.getConfiguration('pgo', vscode.Uri.file(folder()));
@@ -172,6 +246,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
       assert.equal(outcome.exitCode, 3);
       assert.equal(outcome.lastRun?.state, 'failed');
       assert.match(outcome.lastRun?.message ?? '', /the configured llvm-profdata cannot be used: \/nonexistent\/llvm-profdata .*does not exist/);
+      assert.equal(outcome.lastRun?.errorKind, 'profdata-mismatch');
       assert.ok(fs.readFileSync(profdata).equals(before), 'the last good profile is unchanged');
     } finally {
       await cfg.update('llvmProfdataPath', undefined, vscode.ConfigurationTarget.Workspace);
@@ -197,6 +272,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
 
   it('shows a damaged profile as unreadable in the sidebar, without crashing', async () => {
     const a = await api();
+    await withGoodProfile(a);
     const profdata = path.join(folder(), 'target', 'pgo', 'pipeline', 'pipeline.profdata');
     const saved = fs.readFileSync(profdata);
     fs.writeFileSync(profdata, 'random bytes, not a profile');
@@ -252,6 +328,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
 
   it('Clean removes only the PGO artifacts', async () => {
     const a = await api();
+    await withGoodProfile(a);
     const canary = path.join(folder(), 'target', 'release', 'canary.txt');
     fs.mkdirSync(path.dirname(canary), { recursive: true });
     fs.writeFileSync(canary, 'keep me');

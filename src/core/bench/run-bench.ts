@@ -5,7 +5,7 @@ import { CancelledError, ExitCode, PgoError } from '../errors';
 import { BASELINE_VARIANT, type BenchmarkSpec, type VariantSpec } from '../config/bench-config';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { findElfSection } from '../profile/elf-prf-names';
-import { requireProfdata, type EngineContext } from '../pipeline/engine-context';
+import { requireProfdata, requireRustc, type BuildContext, type EngineContext } from '../pipeline/engine-context';
 import { RunLock } from '../pipeline/run-lock';
 import { expandArgument } from '../pipeline/workload-phase';
 import { gitState } from '../workspace/source-state';
@@ -74,7 +74,7 @@ export function analyse(runs: Record<string, BenchRun[]>): { stats: Record<strin
 }
 
 interface BenchmarkRunContext {
-  ctx: EngineContext;
+  ctx: BuildContext;
   component: ResolvedComponent;
   built: BuiltVariant[];
   probe: string;
@@ -176,7 +176,7 @@ async function runBenchmark(
  * outputs agree, compare with release, check the training's coverage, recommend, and write the
  * results file. A SIGINT/SIGTERM keeps the rounds done so far (`cancelled: true`).
  */
-export async function benchComponent(ctx: EngineContext, component: ResolvedComponent, opts: BenchOptions = {}): Promise<BenchOutcome> {
+export async function benchComponent(engine: EngineContext, component: ResolvedComponent, opts: BenchOptions = {}): Promise<BenchOutcome> {
   if (component.benchmarks.length === 0) {
     throw new PgoError(
       `component "${component.name}" has no benchmarks`,
@@ -185,6 +185,7 @@ export async function benchComponent(ctx: EngineContext, component: ResolvedComp
     );
   }
   const startedAt = new Date().toISOString();
+  const ctx = await requireRustc(engine);
   const variants = selectVariants(ctx.project.variants, opts.variants);
   const built = await buildVariants(ctx, component, variants);
   const probe = await ensureProbe(probeDir(ctx.layout.root), ctx.rustc.versionLine, ctx.signal);
@@ -247,7 +248,7 @@ export async function benchComponent(ctx: EngineContext, component: ResolvedComp
 }
 
 /** The `pgo` variant's (else the first PGO variant's) training profile against each benchmark. */
-async function addCoverage(ctx: EngineContext, component: ResolvedComponent, built: readonly BuiltVariant[], benchmarks: BenchmarkResult[]): Promise<void> {
+async function addCoverage(ctx: BuildContext, component: ResolvedComponent, built: readonly BuiltVariant[], benchmarks: BenchmarkResult[]): Promise<void> {
   const pgo = built.find((v) => v.spec.name === 'pgo' && v.instrumented) ?? built.find((v) => v.spec.pgo && v.instrumented);
   if (!pgo?.instrumented || !pgo.profdata) return;
   const llvm = await requireProfdata(ctx);

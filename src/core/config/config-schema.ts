@@ -1,5 +1,3 @@
-import type { BenchmarkSpec, VariantSpec } from './bench-config';
-
 /**
  * The shape of `pgo.yaml`, after validation. Every key is optional; see README "Configuration".
  * Kept separate from the loader so the extension and the CLI can share the types.
@@ -29,6 +27,25 @@ export interface BuildSettings {
   debug?: DebugSetting;
 }
 
+/** `pgo bench` (bench-config.ts parses them). */
+export interface BenchmarkSpec {
+  name: string;
+  /** Program and arguments; `{bin:NAME}` becomes each variant's binary, `{workspace}` the root. */
+  command: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** How the variants' outputs are compared: a regex's first group, else a hash of stdout. */
+  output?: { regex: string };
+}
+
+export interface VariantSpec {
+  name: string;
+  /** Built with a profile recorded by the component's workload under this variant's own settings. */
+  pgo: boolean;
+  /** Only the keys given in pgo.yaml: they override `build:` (rustflags and llvmArgs are added). */
+  build: Partial<BuildSettings>;
+}
+
 export interface ComponentSpec {
   name: string;
   description?: string;
@@ -46,7 +63,7 @@ export interface ComponentSpec {
 export interface PgoConfigFile {
   version: 1;
   /** Tier cutoffs: the blocks making up this share of all counts are hot / warm. */
-  hotness: { hotCutoff: number; warmCutoff: number };
+  hotness: HotnessCutoffs;
   defaultComponent?: string;
   /** Largest acceptable shipped binary, MB (binary-size-limit.ts). */
   maxBinarySizeMb?: number;
@@ -59,6 +76,14 @@ export interface PgoConfigFile {
 }
 
 export const DEFAULT_MIN_FREE_GB = 8;
+
+/** Tier cutoffs: the blocks making up this share of all counts are hot / warm (profile/hotness.ts). */
+export interface HotnessCutoffs {
+  hotCutoff: number;
+  warmCutoff: number;
+}
+
+export const DEFAULT_CUTOFFS: HotnessCutoffs = { hotCutoff: 0.9, warmCutoff: 0.99 };
 
 export function defaultBuildSettings(): BuildSettings {
   return { profile: 'release', features: [], allFeatures: false, noDefaultFeatures: false, rustflags: [], llvmArgs: [] };

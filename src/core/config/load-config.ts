@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { ExitCode, PgoError } from '../errors';
-import { DEFAULT_CUTOFFS } from '../profile/hotness';
 import {
   CONFIG_FILE_NAME,
+  DEFAULT_CUTOFFS,
   defaultBuildSettings,
   type BuildSettings,
   type ComponentSpec,
@@ -215,7 +215,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     const build = top.get('build');
     if (build) config.build = parseBuild(v, build.value);
     const variants = top.get('variants');
-    if (variants) config.variants = parseVariants(v, variants.value);
+    if (variants) config.variants = parseVariants(v, variants.value, parseBuild);
     const comps = top.get('components');
     if (comps) config.components = parseComponents(v, comps.value);
     if (config.defaultComponent && comps && !config.components.some((c) => c.name === config.defaultComponent) && dc) {

@@ -1,5 +1,6 @@
 import { PgoError } from '../errors';
 import { runStreaming } from '../util/process';
+import { rustToolPath } from '../toolchain/rust-tools';
 import type { BuildInvocation } from './build-invocation';
 import { parsePgoWarning, type PgoWarning } from './pgo-warnings';
 import type { Reporter } from './reporter';
@@ -38,7 +39,7 @@ export async function runCargoBuild(
   const executables: BuiltExecutable[] = [];
   const pgoWarnings: PgoWarning[] = [];
   let finished: boolean | undefined;
-  const result = await runStreaming('cargo', inv.args, {
+  const result = await runStreaming(rustToolPath('cargo'), inv.args, {
     cwd,
     env: inv.env,
     signal,

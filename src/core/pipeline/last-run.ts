@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { PgoErrorKind } from '../errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { PhaseName } from './reporter';
 import { readJson } from '../util/read-json';
@@ -17,6 +18,8 @@ export interface LastRun {
   exitCode?: number;
   message?: string;
   fix?: string;
+  /** The failure's kind (PgoError.kind), for programs to act on; `message` is for people. */
+  errorKind?: PgoErrorKind;
   updatedAt: string;
 }
 

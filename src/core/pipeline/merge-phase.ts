@@ -13,7 +13,7 @@ import { buildSourceIndex, type SourceIndex } from '../profile/source-index';
 import { lookupSourceLocations } from '../profile/source-locations';
 import { mangledOf } from './applied-profile';
 import { gitState, sourceHash } from '../workspace/source-state';
-import { requireProfdata, type EngineContext } from './engine-context';
+import { requireProfdata, type BuildContext } from './engine-context';
 import { readInstrumentStamp } from './instrument-phase';
 import { latestCompleteRun, rawFilesIn } from './workload-phase';
 import type { ProfileMetadata } from './profile-metadata';
@@ -34,7 +34,7 @@ export function unreadableRawFiles(stderr: readonly string[]): { file: string; r
  * (`--failure-mode=all`) and returned, so the caller can say which were dropped.
  */
 async function mergeFiles(
-  ctx: EngineContext,
+  ctx: BuildContext,
   llvmProfdata: string,
   inputs: string[],
   output: string,
@@ -59,12 +59,13 @@ async function mergeFiles(
       'run `pgo doctor` and install the matching llvm-profdata it names',
       ExitCode.Prerequisites,
       text,
+      'profdata-mismatch',
     );
   }
   const unreadable = unreadableRawFiles(stderr);
   if (result.exitCode === 0) return unreadable;
   if (/No space left on device|ENOSPC/i.test(text)) {
-    throw new PgoError(`the disk filled up while merging into ${output}`, 'free disk space and run the merge again; the previous profile is unchanged', ExitCode.PhaseFailed, text);
+    throw new PgoError(`the disk filled up while merging into ${output}`, 'free disk space and run the merge again; the previous profile is unchanged', ExitCode.PhaseFailed, text, 'disk-full');
   }
   if (unreadable.length > 0) {
     throw new PgoError(
@@ -72,6 +73,7 @@ async function mergeFiles(
       `merge without them: \`pgo merge ${opts.component} --skip-corrupt\` (VS Code offers "Merge Without Them"), or delete them`,
       ExitCode.PhaseFailed,
       text,
+      'corrupt-profraw',
     );
   }
   throw new PgoError(`llvm-profdata merge failed: ${text || `exit code ${result.exitCode ?? result.signal}`}`, 'check the raw profiles named above; a corrupt one can be deleted', ExitCode.PhaseFailed);
@@ -91,12 +93,13 @@ function emptyIndex(sha256: string, message: string, fix: string): SourceIndex {
 }
 
 /** Hot/warm thresholds and the functions' source lines, computed once per profile. */
-async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], binaries: string[], llvmBinDir: string, sha256: string): Promise<SourceIndex> {
+async function buildIndex(ctx: BuildContext, functions: ProfileFunction[], binaries: string[], llvmBinDir: string, sha256: string): Promise<SourceIndex> {
   const thresholds = new ThresholdBuilder();
   for (const f of functions) for (const c of f.blockCounts ?? []) thresholds.add(c);
   const lookup = await lookupSourceLocations({
     binaries,
     llvmBinDir,
+    toolSearch: { rustc: ctx.rustc },
     mangledNames: new Set(functions.map((f) => mangledOf(f.name))),
     signal: ctx.signal,
   });
@@ -117,7 +120,7 @@ async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], bina
  * under a temporary name and renamed over the old one only when it is whole, with its metadata,
  * so a failure at any point leaves the last good profile as it was.
  */
-export async function mergePhase(ctx: EngineContext, component: ResolvedComponent, opts: { skipCorrupt?: boolean } = {}): Promise<ProfileMetadata> {
+export async function mergePhase(ctx: BuildContext, component: ResolvedComponent, opts: { skipCorrupt?: boolean } = {}): Promise<ProfileMetadata> {
   const llvm = await requireProfdata(ctx);
   const run = latestCompleteRun(ctx.layout.rawRoot(component.name));
   if (!run) {

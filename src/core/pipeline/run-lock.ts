@@ -67,6 +67,8 @@ export class RunLock {
               : `another PGO run is starting (${lockFile} is being written)`,
             `wait for it to finish or stop it; if it is gone, delete ${lockFile}`,
             ExitCode.Locked,
+            undefined,
+            'locked',
           );
         }
         // Take the dead owner's lock away under a unique name, and only drop it if it is still
@@ -88,7 +90,7 @@ export class RunLock {
         }
         fs.rmSync(aside, { force: true });
       }
-      throw new PgoError(`could not take the lock ${lockFile}`, `delete ${lockFile} if no PGO run is active`, ExitCode.Locked);
+      throw new PgoError(`could not take the lock ${lockFile}`, `delete ${lockFile} if no PGO run is active`, ExitCode.Locked, undefined, 'locked');
     } finally {
       fs.rmSync(tmp, { force: true });
     }

@@ -6,9 +6,10 @@ import type { WorkloadSpec } from '../config/config-schema';
 import { runStreaming } from '../util/process';
 import { writeFileAtomic } from '../util/atomic-write';
 import { sharedBuildEnv, modeRustflags } from './build-invocation';
-import type { EngineContext } from './engine-context';
+import type { BuildContext } from './engine-context';
 import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
 import { readJson } from '../util/read-json';
+import { isCargoCommand, rustToolPath } from '../toolchain/rust-tools';
 
 export interface WorkloadCommandResult {
   name: string;
@@ -65,7 +66,7 @@ export function rawFilesIn(dir: string): string[] {
   }
 }
 
-export async function workloadPhase(ctx: EngineContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
+export async function workloadPhase(ctx: BuildContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
   const stamp: InstrumentStamp = readInstrumentStamp(ctx, component);
   const root = ctx.project.workspace.root;
   const bins = new Map(stamp.binaries.map((b) => [b.target, b.path]));
@@ -102,18 +103,20 @@ export async function workloadPhase(ctx: EngineContext, component: ResolvedCompo
 }
 
 async function runOne(
-  ctx: EngineContext,
+  ctx: BuildContext,
   spec: WorkloadSpec,
   o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined> },
 ): Promise<WorkloadCommandResult> {
   const argv = spec.command.map((a) => expandArgument(a, { size: o.size, workspace: o.root, bins: o.bins }));
-  const [file, ...args] = argv;
-  if (!file) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
+  const [command, ...args] = argv;
+  if (!command) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
+  // A bare `cargo` is the one the engine found (it may not be on the editor's PATH).
+  const file = command === 'cargo' ? rustToolPath('cargo') : command;
   const rawDir = path.join(o.runDir, spec.name);
   fs.mkdirSync(rawDir, { recursive: true });
   const cwd = spec.cwd ? path.resolve(o.root, spec.cwd) : o.root;
   const env: Record<string, string | undefined> = {
-    ...(path.basename(file) === 'cargo' ? o.cargoEnv : {}),
+    ...(isCargoCommand(file) ? o.cargoEnv : {}),
     ...spec.env,
     // %p: one file per process; %m: processes of the same binary merge into it safely.
     LLVM_PROFILE_FILE: path.join(rawDir, '%p-%m.profraw'),

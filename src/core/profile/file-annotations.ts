@@ -1,4 +1,4 @@
-import { compactCount, percent } from '../report/format';
+import { compactCount, percent } from '../util/format-number';
 import { functionHash } from './rust-fn-body';
 import type { FunctionHeat } from './source-index';
 import type { Tier } from './hotness';

@@ -1,3 +1,5 @@
+import { DEFAULT_CUTOFFS, type HotnessCutoffs } from '../config/config-schema';
+
 /**
  * Hot / warm / cold, in the spirit of `llvm-profdata show --detailed-summary`: sort every block
  * counter of the profile, and find the smallest count among the blocks that together make up
@@ -6,12 +8,8 @@
  */
 export type Tier = 'hot' | 'warm' | 'cold';
 
-export interface HotnessCutoffs {
-  hotCutoff: number;
-  warmCutoff: number;
-}
-
-export const DEFAULT_CUTOFFS: HotnessCutoffs = { hotCutoff: 0.9, warmCutoff: 0.99 };
+// The cutoffs are pgo.yaml settings: their type and defaults live with the config.
+export { DEFAULT_CUTOFFS, type HotnessCutoffs };
 
 export interface Thresholds {
   hot: number;

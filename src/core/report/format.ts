@@ -2,6 +2,10 @@ import { formatBytes } from '../toolchain/disk-space';
 import type { DoctorReport } from '../toolchain/doctor';
 import type { ComponentOutcome } from '../pipeline/run-pipeline';
 import type { RankedFunction } from '../profile/hot-functions';
+import { compactCount, percent, seconds } from '../util/format-number';
+
+// The number formats moved to util (the profile layer uses them too); kept here for the adapters.
+export { compactCount, percent, seconds };
 
 /** Plain-text renderings shared by the CLI and the extension's output channel. */
 export interface Paint {
@@ -13,22 +17,6 @@ export interface Paint {
 }
 
 export const noPaint: Paint = { bold: (s) => s, dim: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s };
-
-export function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}
-
-export function percent(share: number): string {
-  return `${(share * 100).toFixed(share < 0.1 && share > 0 ? 1 : 0)}%`;
-}
-
-export function compactCount(n: number): string {
-  if (n >= 1e12) return `${(n / 1e12).toFixed(1)}T`;
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
-}
 
 export function formatDoctor(report: DoctorReport, p: Paint = noPaint): string {
   const mark = { ok: p.green('ok  '), warn: p.yellow('warn'), fail: p.red('FAIL') };

@@ -1,6 +1,7 @@
 import { atLeast, MIN_RUST, readCargoVersion, readRustcInfo, type RustcInfo } from './rustc-info';
 import { describeCandidate, discoverLlvmProfdata, type ProfdataDiscovery } from './llvm-profdata-discovery';
 import { formatBytes, freeBytes } from './disk-space';
+import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from './rust-tools';
 import { errorMessage } from '../errors';
 
 /** The prerequisites check: each line is ok / warn / fail with a one-line fix. */
@@ -20,6 +21,8 @@ export interface DoctorReport {
   checks: CheckResult[];
   rustc?: RustcInfo;
   cargoVersion?: string;
+  /** Which rustc and cargo the engine runs, and how they were found. */
+  tools: { rustc?: FoundRustTool; cargo?: FoundRustTool };
   profdata?: ProfdataDiscovery;
   ok: boolean;
 }
@@ -36,33 +39,12 @@ export interface DoctorOptions {
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const checks: CheckResult[] = [];
-  const report: DoctorReport = { checks, ok: false };
+  const toolOpts = { env: opts.env };
+  const report: DoctorReport = { checks, ok: false, tools: { rustc: findRustTool('rustc', toolOpts), cargo: findRustTool('cargo', toolOpts) } };
+  const { rustc: rustcTool, cargo: cargoTool } = report.tools;
 
-  try {
-    const rustc = await readRustcInfo('rustc', opts.cwd);
-    report.rustc = rustc;
-    const minText = MIN_RUST.join('.');
-    checks.push(
-      atLeast(rustc.version, MIN_RUST)
-        ? { id: 'rustc', title: 'rustc', status: 'ok', message: `${rustc.versionLine}, LLVM ${rustc.llvmVersion}, host ${rustc.host}` }
-        : {
-            id: 'rustc',
-            title: 'rustc',
-            status: 'fail',
-            message: `rustc ${rustc.version} is older than ${minText}, the first release with stable PGO flags`,
-            fix: 'rustup update stable',
-          },
-    );
-  } catch (e) {
-    checks.push({ id: 'rustc', title: 'rustc', status: 'fail', message: errorMessage(e), fix: 'install Rust with rustup: https://rustup.rs' });
-  }
-
-  try {
-    report.cargoVersion = await readCargoVersion('cargo', opts.cwd);
-    checks.push({ id: 'cargo', title: 'cargo', status: 'ok', message: report.cargoVersion });
-  } catch (e) {
-    checks.push({ id: 'cargo', title: 'cargo', status: 'fail', message: errorMessage(e), fix: 'install Rust with rustup: https://rustup.rs' });
-  }
+  checks.push(await rustcCheck(rustcTool, report, opts.cwd, toolOpts));
+  checks.push(await cargoCheck(cargoTool, report, opts.cwd, toolOpts));
 
   if (report.rustc) {
     const found = await discoverLlvmProfdata(report.rustc, { explicitPath: opts.llvmProfdataPath, env: opts.env });
@@ -82,6 +64,37 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   checks.push(...(opts.extra ?? []));
   report.ok = checks.every((c) => c.status !== 'fail');
   return report;
+}
+
+const RUSTUP_FIX = 'install Rust with rustup: https://rustup.rs (or set $RUSTC / $CARGO)';
+
+async function rustcCheck(tool: FoundRustTool | undefined, report: DoctorReport, cwd: string | undefined, toolOpts: RustToolOptions): Promise<CheckResult> {
+  if (!tool) return { id: 'rustc', title: 'rustc', status: 'fail', message: `rustc not found (looked at ${rustToolSearchPlaces('rustc', toolOpts)})`, fix: RUSTUP_FIX };
+  try {
+    const rustc = await readRustcInfo(tool.path, cwd);
+    report.rustc = rustc;
+    return atLeast(rustc.version, MIN_RUST)
+      ? { id: 'rustc', title: 'rustc', status: 'ok', message: `${rustc.versionLine}, LLVM ${rustc.llvmVersion}, host ${rustc.host}: ${describeRustTool(tool)}` }
+      : {
+          id: 'rustc',
+          title: 'rustc',
+          status: 'fail',
+          message: `rustc ${rustc.version} (${describeRustTool(tool)}) is older than ${MIN_RUST.join('.')}, the first release with stable PGO flags`,
+          fix: 'rustup update stable',
+        };
+  } catch (e) {
+    return { id: 'rustc', title: 'rustc', status: 'fail', message: `${describeRustTool(tool)}: ${errorMessage(e)}`, fix: RUSTUP_FIX };
+  }
+}
+
+async function cargoCheck(tool: FoundRustTool | undefined, report: DoctorReport, cwd: string | undefined, toolOpts: RustToolOptions): Promise<CheckResult> {
+  if (!tool) return { id: 'cargo', title: 'cargo', status: 'fail', message: `cargo not found (looked at ${rustToolSearchPlaces('cargo', toolOpts)})`, fix: RUSTUP_FIX };
+  try {
+    report.cargoVersion = await readCargoVersion(tool.path, cwd);
+    return { id: 'cargo', title: 'cargo', status: 'ok', message: `${report.cargoVersion}: ${describeRustTool(tool)}` };
+  } catch (e) {
+    return { id: 'cargo', title: 'cargo', status: 'fail', message: `${describeRustTool(tool)}: ${errorMessage(e)}`, fix: RUSTUP_FIX };
+  }
 }
 
 /** The llvm-profdata verdict; also the error text when a phase needs one and there is none. */

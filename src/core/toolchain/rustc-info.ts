@@ -1,4 +1,5 @@
 import { capture } from '../util/process';
+import { rustToolPath } from './rust-tools';
 import { PgoError, ExitCode } from '../errors';
 
 /** What `rustc -vV` says about the compiler, most importantly the LLVM it was built on. */
@@ -56,7 +57,7 @@ export function atLeast(version: string, min: readonly number[]): boolean {
   return true;
 }
 
-export async function readRustcInfo(rustc = 'rustc', cwd?: string): Promise<RustcInfo> {
+export async function readRustcInfo(rustc = rustToolPath('rustc'), cwd?: string): Promise<RustcInfo> {
   const info = parseRustcVerbose(await capture(rustc, ['-vV'], { cwd }));
   try {
     info.sysroot = (await capture(rustc, ['--print', 'sysroot'], { cwd })).trim();
@@ -66,6 +67,6 @@ export async function readRustcInfo(rustc = 'rustc', cwd?: string): Promise<Rust
   return info;
 }
 
-export async function readCargoVersion(cargo = 'cargo', cwd?: string): Promise<string> {
+export async function readCargoVersion(cargo = rustToolPath('cargo'), cwd?: string): Promise<string> {
   return (await capture(cargo, ['--version'], { cwd })).trim();
 }

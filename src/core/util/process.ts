@@ -26,8 +26,21 @@ export interface RunResult {
 
 const TAIL_LINES = 40;
 
-function mergedEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+/**
+ * Variables that belong to the editor's own process, not to the user's tools. Inherited by cargo or a
+ * workload they do harm: ELECTRON_RUN_AS_NODE turns any Electron app the workload starts into a
+ * plain Node, and VS Code's VSCODE_* (IPC handles, NLS config, the extension host's PID) would make a
+ * child that is itself a VS Code or a Node tool talk to our editor.
+ */
+export function isEditorVariable(name: string): boolean {
+  const upper = name.toUpperCase(); // Windows variable names are case-insensitive
+  return upper === 'ELECTRON_RUN_AS_NODE' || upper.startsWith('VSCODE_');
+}
+
+/** The one place children get their environment: the parent's, less the editor's, plus `extra`. */
+export function mergedEnv(extra: RunOptions['env'], parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(parent)) if (!isEditorVariable(k)) env[k] = v;
   for (const [k, v] of Object.entries(extra ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -126,20 +139,30 @@ export async function capture(
   opts: { cwd?: string; env?: RunOptions['env']; timeoutMs?: number } = {},
 ): Promise<string> {
   let result: execa.ExecaReturnValue;
+  // Our own timer, not execa's `timeout`: execa 5 leaves that one running when the command does not
+  // exist, which kept a failed CLI alive for the whole timeout.
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    result = await execa(file, [...args], {
+    const child = execa(file, [...args], {
       cwd: opts.cwd,
       env: mergedEnv(opts.env),
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
-      timeout: opts.timeoutMs ?? 60_000,
       maxBuffer: 256 * 1024 * 1024,
     });
+    timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, opts.timeoutMs ?? 60_000);
+    result = await child;
   } catch (e) {
     throw spawnError(file, e);
+  } finally {
+    clearTimeout(timer);
   }
-  if (result.timedOut) {
+  if (timedOut) {
     throw new PgoError(`\`${[file, ...args].join(' ')}\` did not finish within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)}s`, 'check whether another cargo holds the build lock, then retry');
   }
   if (result.exitCode === undefined || (result as { code?: unknown }).code === 'ENOENT') throw spawnError(file, result);

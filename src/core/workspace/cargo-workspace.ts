@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { capture } from '../util/process';
+import { rustToolPath } from '../toolchain/rust-tools';
 import { ExitCode, PgoError } from '../errors';
 
 /** The parts of `cargo metadata --no-deps` the pipeline needs: packages, their targets, where things go. */
@@ -79,7 +80,7 @@ export function parseCargoMetadata(json: string): CargoWorkspace {
 }
 
 /** Read the workspace that contains `dir` with the real cargo. */
-export async function loadCargoWorkspace(dir: string, cargo = 'cargo'): Promise<CargoWorkspace> {
+export async function loadCargoWorkspace(dir: string, cargo = rustToolPath('cargo')): Promise<CargoWorkspace> {
   let out: string;
   try {
     out = await capture(cargo, ['metadata', '--format-version', '1', '--no-deps'], { cwd: dir, timeoutMs: 120_000 });
