@@ -10,12 +10,13 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
 /**
  * The core's layers, lowest first. A file may import from its own layer and the ones before it,
  * never from a later one, so no cycle can run through two layers, type-only imports included:
- *   errors < util < demangle < workspace (cargo model) < config (pgo.yaml) < toolchain (rustc,
- *   LLVM tools, doctor) < profile (reading and mapping profiles) < pipeline (the phases) < report.
+ *   errors < util < demangle < toolchain (finding cargo, rustc and the LLVM tools; the doctor's tool
+ *   checks) < workspace (cargo model) < config (pgo.yaml, the project) < profile (reading and mapping
+ *   profiles) < pipeline (the phases) < report < commands (one function per CLI/extension command).
  * The adapters sit on top: src/cli and src/vscode import the core, never each other, and the core
  * imports neither (nor the `vscode` module). A new folder under src/core goes into this list.
  */
-const CORE_LAYERS = ['errors.ts', 'util', 'demangle', 'workspace', 'config', 'toolchain', 'profile', 'pipeline', 'report'];
+const CORE_LAYERS = ['errors.ts', 'util', 'demangle', 'toolchain', 'workspace', 'config', 'profile', 'pipeline', 'report', 'commands'];
 
 const layerZones = CORE_LAYERS.slice(0, -1).map((layer, i) => ({
   target: `./src/core/${layer}`,

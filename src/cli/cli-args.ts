@@ -1,7 +1,7 @@
 import { ExitCode, PgoError } from '../core/errors';
 
 /** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
-export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'archive', 'restore', 'bench', 'verify', 'report', 'help'] as const;
+export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'delete-profile', 'archive', 'restore', 'bench', 'verify', 'report', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -136,6 +136,7 @@ Commands:
   optimize [component]   build with -Cprofile-use and report how much of the profile applied
   show [component]       table of the profile's hottest functions
   clean [component]      delete PGO artifacts (only under <target>/pgo)
+  delete-profile C|all   delete a component's profile, its metadata and source index (not its builds)
   archive [--output F]   keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)
   restore FILE           restore profiles from such an archive (links, absolute paths, .. refused)
   bench [component|all]  is it faster? build the variants (release, pgo, lto, lto+pgo), run the
@@ -160,7 +161,7 @@ Options:
   --budget S             bench: adaptive time budget per benchmark in seconds (default 120)
   --variants a,b         bench: only these variants (release, the baseline, is always included)
   --seed N               bench: seed of the shuffled run order (default 1)
-  --json                 print the result as JSON (pipeline, optimize, show, doctor, bench)
+  --json                 print the result as JSON (every command but help)
   --color / --no-color   force colour on or off (default: on for a terminal)
   -h, --help             this help
 

@@ -1,20 +1,15 @@
-import * as fs from 'node:fs';
-import { ExitCode, isPgoError, errorMessage, fromSystemError } from '../core/errors';
+import { ExitCode, PgoError, isPgoError, errorMessage, fromSystemError } from '../core/errors';
 import { killAllChildren } from '../core/util/process';
 import { selectComponents, type ProjectOverrides } from '../core/config/resolve-project';
 import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
 import { runPipeline } from '../core/pipeline/run-pipeline';
-import { cleanArtifacts } from '../core/pipeline/clean-artifacts';
-import { readMetadata } from '../core/pipeline/profile-metadata';
 import { writeLastRun } from '../core/pipeline/last-run';
-import { archiveProfiles, restoreProfiles } from '../core/pipeline/profile-archive';
-import * as path from 'node:path';
 import type { PhaseName, Reporter } from '../core/pipeline/reporter';
-import { runDoctor } from '../core/toolchain/doctor';
-import { checkWorkspace } from '../core/toolchain/workspace-check';
-import { readProfile } from '../core/profile/read-profile';
-import { hottestFunctions } from '../core/profile/hot-functions';
 import { formatDoctor, formatHotTable, formatSummary, noPaint, seconds, type Paint } from '../core/report/format';
+import { checkPrerequisites } from '../core/commands/doctor';
+import { isMissing, showProfiles } from '../core/commands/show-profile';
+import { clean, deleteProfiles } from '../core/commands/clean';
+import { archive, restore } from '../core/commands/archive';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
 import { benchCommand, verifyCommand } from './bench-command';
 import { reportCommand } from './report-command';
@@ -44,6 +39,8 @@ function terminalReporter(p: Paint, json: boolean): Reporter {
   };
 }
 
+const list = (items: readonly string[]): string => items.map((i) => `  ${i}`).join('\n');
+
 function overridesOf(args: CliArgs): ProjectOverrides {
   return { llvmProfdataPath: args.llvmProfdata, extraRustflags: args.rustflags, minFreeDiskGb: args.minFreeGb };
 }
@@ -60,14 +57,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (args.command === 'doctor') {
-    const ws = await checkWorkspace(args.workspace, overridesOf(args));
-    const report = await runDoctor({
-      llvmProfdataPath: args.llvmProfdata,
-      artifactDir: ws.artifactDir,
-      minFreeGb: ws.minFreeGb,
-      cwd: fs.existsSync(args.workspace) ? args.workspace : undefined,
-      extra: [ws.check],
-    });
+    const report = await checkPrerequisites(args.workspace, overridesOf(args));
     print(args.json ? JSON.stringify(report, null, 2) : formatDoctor(report, paint));
     return report.ok ? ExitCode.Ok : ExitCode.Prerequisites;
   }
@@ -157,35 +147,30 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.Ok;
     }
     case 'show': {
-      const llvm = await requireProfdata(ctx);
-      const results = [];
-      for (const c of components) {
-        const file = ctx.layout.profdata(c.name);
-        if (!fs.existsSync(file)) {
-          if (!args.json) print(`${c.name}: no profile yet (run \`pgo pipeline ${c.name}\`)`);
+      const shown = await showProfiles(ctx, components, { top: args.top, signal: controller.signal });
+      if (args.json) {
+        print(JSON.stringify(shown.filter((p) => !isMissing(p)), null, 2));
+        return ExitCode.Ok;
+      }
+      for (const p of shown) {
+        if (isMissing(p)) {
+          print(`${p.component}: no profile yet (run \`pgo pipeline ${p.component}\`)`);
           continue;
         }
-        const data = await readProfile(llvm.path, file, { signal: controller.signal });
-        const rows = hottestFunctions(data.functions, args.top);
-        const meta = readMetadata(ctx.layout.metadata(c.name));
-        results.push({ component: c.name, profdata: file, totalCount: data.summary.totalCount, functions: data.functions.length, hottest: rows, meta });
-        if (!args.json) {
-          print(paint.bold(`${c.name}: ${file} — ${data.functions.length} functions, total count ${data.summary.totalCount}`));
-          if (meta?.applied) print(`profile applied to ${meta.applied.applied} of ${meta.applied.instrumented} instrumented functions (last optimized build)`);
-          print(formatHotTable(rows, data.summary.totalCount));
-        }
+        print(paint.bold(`${p.component}: ${p.profdata} — ${p.functions} functions, total count ${p.totalCount}`));
+        if (p.meta?.applied) print(`profile applied to ${p.meta.applied.applied} of ${p.meta.applied.instrumented} instrumented functions (last optimized build)`);
+        print(formatHotTable(p.hottest, p.totalCount));
       }
-      if (args.json) print(JSON.stringify(results, null, 2));
       return ExitCode.Ok;
     }
     case 'archive': {
-      const { file, entries } = archiveProfiles(ctx, args.output);
-      print(`archived ${entries.length} file(s) into ${file}:\n${entries.map((e) => `  ${e}`).join('\n')}`);
+      const { file, entries } = await archive(ctx, args.output);
+      print(args.json ? JSON.stringify({ file, entries }, null, 2) : `archived ${entries.length} file(s) into ${file}:\n${list(entries)}`);
       return ExitCode.Ok;
     }
     case 'restore': {
-      const written = restoreProfiles(ctx, path.resolve(process.cwd(), args.file ?? ''));
-      print(`restored:\n${written.map((w) => `  ${w}`).join('\n')}`);
+      const written = await restore(ctx, args.file ?? '', process.cwd());
+      print(args.json ? JSON.stringify({ restored: written }, null, 2) : `restored:\n${list(written)}`);
       return ExitCode.Ok;
     }
     case 'bench':
@@ -201,8 +186,16 @@ async function main(argv: string[]): Promise<number> {
     case 'report':
       return reportCommand(ctx, components, args, print);
     case 'clean': {
-      const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? components[0]?.name : undefined);
-      print(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}` : `nothing to clean in ${ctx.layout.root}`);
+      const { root, removed } = clean(ctx, args.component);
+      if (args.json) print(JSON.stringify({ removed }, null, 2));
+      else print(removed.length > 0 ? `removed:\n${list(removed)}` : `nothing to clean in ${root}`);
+      return ExitCode.Ok;
+    }
+    case 'delete-profile': {
+      if (!args.component) throw new PgoError('delete-profile needs the component whose profile to delete', `e.g. \`pgo delete-profile ${ctx.project.defaultComponent}\`, or \`all\``, ExitCode.Usage);
+      const removed = deleteProfiles(ctx, args.component);
+      if (args.json) print(JSON.stringify({ removed }, null, 2));
+      else print(removed.length > 0 ? `deleted:\n${list(removed)}` : `no profile of ${args.component} to delete`);
       return ExitCode.Ok;
     }
   }

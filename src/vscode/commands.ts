@@ -11,7 +11,7 @@ import { hottestFunctions, type RankedFunction } from '../core/profile/hot-funct
 import { readProfile } from '../core/profile/read-profile';
 import { formatHotTable, percent } from '../core/report/format';
 import { runDoctor, type DoctorReport } from '../core/toolchain/doctor';
-import { checkWorkspace } from '../core/toolchain/workspace-check';
+import { checkWorkspace } from '../core/config/workspace-check';
 import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
 import { doctorMarkdown, type ReportDocuments } from './doctor-report';
 import { TASK_TYPE, type TaskPhase } from './pgo-tasks';

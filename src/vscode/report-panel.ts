@@ -42,6 +42,7 @@ export class ReportPanel implements vscode.Disposable {
   private doctor?: DoctorReport;
   private readonly sub: vscode.Disposable;
   private generation = 0;
+  private latest?: Promise<void>;
 
   constructor(
     registry: WorkspaceRegistry,
@@ -49,7 +50,7 @@ export class ReportPanel implements vscode.Disposable {
   ) {
     // New results, a new profile or a verify run: redraw what is shown.
     this.sub = registry.onDidChange(() => {
-      if (this.panel && this.shown) void this.render();
+      if (this.panel && this.shown) this.latest = this.render().catch(() => undefined);
     });
   }
 
@@ -72,7 +73,12 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.reveal();
     }
     this.doctor = undefined;
-    await this.render();
+    // Wait for the page to be set: a render started by a change meanwhile supersedes this one.
+    let current: Promise<void>;
+    do {
+      current = this.latest = this.render();
+      await current;
+    } while (current !== this.latest);
     return this.panel;
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_STOP, RoundPlanner, roundsLeftEstimate, seededRandom, shuffled, stopReason, type StopPolicy } from '../../src/core/bench/schedule';
+import { DEFAULT_STOP, MAX_ROUNDS_PER_CALL, RoundPlanner, roundsLeftEstimate, roundsPerCall, seededRandom, shuffled, stopReason, type StopPolicy } from '../../src/core/bench/schedule';
 import { firstDisagreement, outputChangedError, outputValue } from '../../src/core/bench/output-check';
 import { parseProbeLine, scheduleText } from '../../src/core/bench/run-probe';
 import { parseEdgeOverlap, untrainedHot } from '../../src/core/bench/workload-coverage';
@@ -69,6 +69,15 @@ describe('bench adaptive stop', () => {
     assert.equal(stopReason(adaptive, { rounds: 10, widths: [0.2], elapsedMs: 55_000 }), 'budget');
     assert.equal(stopReason(adaptive, { rounds: 10, widths: [0.2], elapsedMs: 50_000 }), undefined);
     assert.equal(stopReason({ ...adaptive, maxRounds: 12 }, { rounds: 12, widths: [0.2], elapsedMs: 1 }), 'max-rounds');
+  });
+
+  it('runs short rounds many to a probe call, long ones one at a time, within the count and budget', () => {
+    assert.equal(roundsPerCall(adaptive, 0, 0), 1);
+    assert.equal(roundsPerCall(adaptive, 5, 10_000), 1); // 2 s a round
+    assert.equal(roundsPerCall(adaptive, 5, 250), 10); // 50 ms a round: 10 fill half a second
+    assert.equal(roundsPerCall(adaptive, 5, 1), MAX_ROUNDS_PER_CALL);
+    assert.equal(roundsPerCall({ ...adaptive, fixedRounds: 8 }, 5, 5), 3);
+    assert.equal(roundsPerCall(adaptive, 100, 59_900), 1); // 0.6 s of a 60 s budget left → 1 more (at least one)
   });
 
   it('estimates the rounds left for the progress line', () => {

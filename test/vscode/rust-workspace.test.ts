@@ -355,7 +355,8 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'PGO Report: pipeline');
     assert.ok(tab?.input instanceof vscode.TabInputWebview, 'a webview tab with the report title');
     const html = panel.webview.html;
-    assert.ok((html.match(/<svg class="pgo-chart"/g) ?? []).length >= 4, 'timings, sizes, build times, hottest functions');
+    const charts = (html.match(/<svg class="pgo-chart"/g) ?? []).length;
+    assert.ok(charts >= 4, `${charts} charts (timings, sizes, build times, hottest functions expected) in:\n${html.slice(0, 400)}`);
     const nonce = /<style nonce="([^"]+)">/.exec(html)?.[1];
     assert.ok(nonce, 'the stylesheet carries a nonce');
     assert.match(html, new RegExp(`Content-Security-Policy" content="default-src 'none'; style-src [^;]* 'nonce-${nonce.replace(/[+/=]/g, '\\$&')}'`));

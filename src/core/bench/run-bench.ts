@@ -6,7 +6,7 @@ import { CancelledError, ExitCode, PgoError } from '../errors';
 import { BASELINE_VARIANT, type BenchmarkSpec, type VariantSpec } from '../config/bench-config';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { findElfSection } from '../profile/elf-prf-names';
-import { requireProfdata, type EngineContext } from '../pipeline/engine-context';
+import { requireProfdata, requireRustc, type BuildContext, type EngineContext } from '../pipeline/engine-context';
 import { RunLock } from '../pipeline/run-lock';
 import { expandArgument } from '../pipeline/workload-phase';
 import { gitState } from '../workspace/source-state';
@@ -14,7 +14,7 @@ import type { BenchmarkResult, BenchResults, BenchRun, Comparison, SampleSummary
 import { firstDisagreement, outputChangedError, outputMode, outputValue } from './output-check';
 import { writeBenchResults } from './results-store';
 import { ensureProbe, probeDir, runProbe, type ProbeJob } from './run-probe';
-import { DEFAULT_STOP, RoundPlanner, roundsLeftEstimate, stopReason, type StopPolicy, type StopReason } from './schedule';
+import { DEFAULT_STOP, RoundPlanner, roundsLeftEstimate, roundsPerCall, stopReason, type StopPolicy, type StopReason } from './schedule';
 import { ciRelativeWidth, compareToBaseline, recommend, summarize, variantStatsFromBenchmarks } from './statistics';
 import { buildVariants, settingsDiff, type BuiltVariant } from './variant-builds';
 import { measureCoverage } from './workload-coverage';
@@ -75,7 +75,7 @@ export function analyse(runs: Record<string, BenchRun[]>): { stats: Record<strin
 }
 
 interface BenchmarkRunContext {
-  ctx: EngineContext;
+  ctx: BuildContext;
   component: ResolvedComponent;
   built: BuiltVariant[];
   probe: string;
@@ -122,8 +122,9 @@ async function runBenchmark(
   const ws = ctx.project.workspace.root;
   const cwd = b.cwd ? path.resolve(ws, b.cwd) : ws;
   const planner = new RoundPlanner(names, r.seed);
-  const run = async (order: string[], capture: boolean): Promise<{ job: ProbeJob; run: BenchRun }[]> => {
-    const jobs = jobsFor(b, order, built, ws, dir, capture);
+  /** Rounds back to back in one probe call; the runs grouped by round. */
+  const run = async (orders: string[][], capture: boolean): Promise<{ job: ProbeJob; run: BenchRun }[]> => {
+    const jobs = orders.flatMap((order) => jobsFor(b, order, built, ws, dir, capture));
     const res = await runProbe(r.probe, jobs, { cwd, env: b.env, workDir: dir, signal: ctx.signal });
     return jobs.map((job, i) => {
       const p = res[i];
@@ -134,7 +135,7 @@ async function runBenchmark(
   try {
     const warm = planner.next();
     ctx.reporter.info(`${b.name}: warm-up round (${warm.order.join(', ')}), checking that the outputs agree`);
-    const warmRuns = await run(warm.order, true);
+    const warmRuns = await run([warm.order], true);
     for (const { job } of warmRuns) result.outputCheck.values[job.id] = outputValue(b, fs.readFileSync(job.stdoutFile ?? '', 'utf8'), job.id);
     const d = firstDisagreement(result.outputCheck.values, BASELINE_VARIANT);
     if (d) {
@@ -144,20 +145,27 @@ async function runBenchmark(
     result.outputCheck.agreed = true;
     let elapsedMs = 0;
     let rounds = 0;
+    let lastReport = 0;
     for (;;) {
       const widths = Object.values(analyse(result.runs).vsRelease).map((c) => ciRelativeWidth(c));
       const reason = stopReason(r.policy, { rounds, widths: names.length > 1 ? widths : [0], elapsedMs });
       if (reason) return reason;
-      const round = planner.next();
+      const batch = Array.from({ length: roundsPerCall(r.policy, rounds, elapsedMs) }, () => planner.next());
       const left = roundsLeftEstimate(r.policy, rounds, elapsedMs);
       const total = rounds + left;
-      const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
-      ctx.reporter.info(`${b.name}: round ${round.index} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
-      writeBenchProgress(ctx.layout.root, { component: r.component.name, benchmark: b.name, round: round.index, total, totalIsEstimate: r.policy.fixedRounds === undefined, etaSeconds: rounds > 0 ? Math.ceil(((elapsedMs / rounds) * left) / 1000) : undefined });
+      // At most one progress line a second: short benchmarks run hundreds of rounds.
+      if (Date.now() - lastReport >= 1000 || rounds === 0) {
+        lastReport = Date.now();
+        const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
+        const first = batch[0]?.index ?? rounds + 1;
+        const span = batch.length > 1 ? `rounds ${first}–${first + batch.length - 1}` : `round ${first}`;
+        ctx.reporter.info(`${b.name}: ${span} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
+        writeBenchProgress(ctx.layout.root, { component: r.component.name, benchmark: b.name, round: first, total, totalIsEstimate: r.policy.fixedRounds === undefined, etaSeconds: rounds > 0 ? Math.ceil(((elapsedMs / rounds) * left) / 1000) : undefined });
+      }
       const started = Date.now();
-      for (const { job, run: one } of await run(round.order, false)) (result.runs[job.id] ??= []).push(one);
+      for (const { job, run: one } of await run(batch.map((x) => x.order), false)) (result.runs[job.id] ??= []).push(one);
       elapsedMs += Date.now() - started;
-      rounds++;
+      rounds += batch.length;
     }
   } catch (e) {
     if (e instanceof CancelledError || ctx.signal?.aborted) return 'cancelled';
@@ -170,7 +178,7 @@ async function runBenchmark(
  * outputs agree, compare with release, check the training's coverage, recommend, and write the
  * results file. A SIGINT/SIGTERM keeps the rounds done so far (`cancelled: true`).
  */
-export async function benchComponent(ctx: EngineContext, component: ResolvedComponent, opts: BenchOptions = {}): Promise<BenchOutcome> {
+export async function benchComponent(engine: EngineContext, component: ResolvedComponent, opts: BenchOptions = {}): Promise<BenchOutcome> {
   if (component.benchmarks.length === 0) {
     throw new PgoError(
       `component "${component.name}" has no benchmarks`,
@@ -179,6 +187,7 @@ export async function benchComponent(ctx: EngineContext, component: ResolvedComp
     );
   }
   const startedAt = new Date().toISOString();
+  const ctx = await requireRustc(engine);
   const variants = selectVariants(ctx.project.variants, opts.variants);
   const built = await buildVariants(ctx, component, variants);
   const probe = await ensureProbe(probeDir(ctx.layout.root), ctx.rustc.versionLine, ctx.signal);
@@ -241,7 +250,7 @@ export async function benchComponent(ctx: EngineContext, component: ResolvedComp
 }
 
 /** The `pgo` variant's (else the first PGO variant's) training profile against each benchmark. */
-async function addCoverage(ctx: EngineContext, component: ResolvedComponent, built: readonly BuiltVariant[], benchmarks: BenchmarkResult[]): Promise<void> {
+async function addCoverage(ctx: BuildContext, component: ResolvedComponent, built: readonly BuiltVariant[], benchmarks: BenchmarkResult[]): Promise<void> {
   const pgo = built.find((v) => v.spec.name === 'pgo' && v.instrumented) ?? built.find((v) => v.spec.pgo && v.instrumented);
   if (!pgo?.instrumented || !pgo.profdata) return;
   const llvm = await requireProfdata(ctx);

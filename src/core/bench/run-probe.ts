@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { runStreaming } from '../util/process';
+import { rustToolPath } from '../toolchain/rust-tools';
 import type { BenchRun } from './bench-results';
 
 /**
@@ -36,7 +37,7 @@ export async function ensureProbe(dir: string, rustcVersionLine: string, signal?
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${exe}.tmp-${process.pid}`;
   const stderr: string[] = [];
-  const r = await runStreaming('rustc', ['-O', '--edition', '2021', '--crate-name', 'pgo_probe', '-o', tmp, source], {
+  const r = await runStreaming(rustToolPath('rustc'), ['-O', '--edition', '2021', '--crate-name', 'pgo_probe', '-o', tmp, source], {
     signal,
     // The user's RUSTFLAGS are for their crate, not for the probe.
     env: { RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined },

@@ -100,3 +100,22 @@ export function roundsLeftEstimate(policy: StopPolicy, rounds: number, elapsedMs
   const byBudget = Math.floor((policy.budgetMs - elapsedMs) / perRound);
   return Math.max(Math.max(0, policy.minRounds - rounds), Math.min(policy.maxRounds - rounds, byBudget));
 }
+
+/** A probe call should last about this long: long enough that starting it costs nothing per run. */
+export const TARGET_CALL_MS = 500;
+export const MAX_ROUNDS_PER_CALL = 50;
+
+/**
+ * How many rounds the next probe call runs. Short benchmarks run many rounds per call, so Node's
+ * cost of starting the probe and reading its report is spread over many runs; a round of seconds
+ * runs alone, so the adaptive stop is checked after every round. Never more than a fixed count
+ * still needs, nor more than the budget still allows.
+ */
+export function roundsPerCall(policy: StopPolicy, rounds: number, elapsedMs: number): number {
+  if (rounds === 0) return 1; // no round time known yet
+  const perRound = Math.max(elapsedMs / rounds, 0.001);
+  let n = Math.max(1, Math.min(MAX_ROUNDS_PER_CALL, Math.floor(TARGET_CALL_MS / perRound)));
+  if (policy.fixedRounds !== undefined) n = Math.min(n, policy.fixedRounds - rounds);
+  else n = Math.max(1, Math.min(n, Math.floor((policy.budgetMs - elapsedMs) / perRound), policy.maxRounds - rounds));
+  return Math.max(1, n);
+}

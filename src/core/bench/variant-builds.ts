@@ -6,7 +6,7 @@ import type { BuildSettings } from '../config/config-schema';
 import { ArtifactLayout } from '../pipeline/artifact-layout';
 import { cargoBuildInvocation } from '../pipeline/build-invocation';
 import { runCargoBuild } from '../pipeline/cargo-build';
-import type { EngineContext } from '../pipeline/engine-context';
+import { requireProfdata, type BuildContext } from '../pipeline/engine-context';
 import { findInstrumentStamp, instrumentInvocation } from '../pipeline/instrument-phase';
 import { readMetadata } from '../pipeline/profile-metadata';
 import { runPhase, type ComponentOutcome } from '../pipeline/run-pipeline';
@@ -21,7 +21,7 @@ export interface BuiltVariant {
   spec: VariantSpec;
   settings: BuildSettings;
   /** The phases' context for this variant: its own settings and artifact layout. */
-  ctx: EngineContext;
+  ctx: BuildContext;
   /** Bin target name → executable. */
   binaries: Map<string, string>;
   reused: boolean;
@@ -47,7 +47,7 @@ const PLAIN_STAMP = 'pgo-bench-build.json';
  * The engine context of one variant. A variant whose settings equal `build:` uses the pipeline's
  * own layout, so `pgo bench`'s `pgo` variant IS the pipeline's profile and optimized build.
  */
-export function variantContext(ctx: EngineContext, spec: VariantSpec, component: ResolvedComponent): { ctx: EngineContext; settings: BuildSettings } {
+export function variantContext(ctx: BuildContext, spec: VariantSpec, component: ResolvedComponent): { ctx: BuildContext; settings: BuildSettings } {
   const settings = variantBuildSettings(ctx.project.build, spec);
   const project = { ...ctx.project, build: settings };
   const opts = { host: ctx.rustc.host, targetDir: '', rustcVersion: ctx.rustc.version };
@@ -57,7 +57,7 @@ export function variantContext(ctx: EngineContext, spec: VariantSpec, component:
   return { ctx: { ...ctx, project, layout }, settings };
 }
 
-function binaryPaths(vctx: EngineContext, component: ResolvedComponent, targetDir: string): Map<string, string> {
+function binaryPaths(vctx: BuildContext, component: ResolvedComponent, targetDir: string): Map<string, string> {
   const dir = ArtifactLayout.binDir(targetDir, vctx.rustc.host, vctx.project.build.profile);
   const exe = process.platform === 'win32' ? '.exe' : '';
   return new Map(component.bins.map((b) => [b.name, path.join(dir, `${b.name}${exe}`)]));
@@ -65,7 +65,7 @@ function binaryPaths(vctx: EngineContext, component: ResolvedComponent, targetDi
 
 const allExist = (m: Map<string, string>): boolean => [...m.values()].every((p) => fs.existsSync(p));
 
-async function buildPlain(vctx: EngineContext, spec: VariantSpec, settings: BuildSettings, component: ResolvedComponent, sources: string): Promise<BuiltVariant> {
+async function buildPlain(vctx: BuildContext, spec: VariantSpec, settings: BuildSettings, component: ResolvedComponent, sources: string): Promise<BuiltVariant> {
   const layout = vctx.layout instanceof VariantLayout ? vctx.layout : new VariantLayout(vctx.layout.root, spec.name);
   const targetDir = layout.plainTargetDir(component.name);
   const inv = cargoBuildInvocation(vctx.project, component, { kind: 'plain' }, { host: vctx.rustc.host, targetDir, rustcVersion: vctx.rustc.version });
@@ -90,7 +90,7 @@ async function buildPlain(vctx: EngineContext, spec: VariantSpec, settings: Buil
  * optimized build, through the pipeline's phase functions. Each step is skipped when its result
  * is still fresh (same settings fingerprint and same sources).
  */
-async function buildPgo(vctx: EngineContext, spec: VariantSpec, settings: BuildSettings, component: ResolvedComponent, sources: string): Promise<BuiltVariant> {
+async function buildPgo(vctx: BuildContext, spec: VariantSpec, settings: BuildSettings, component: ResolvedComponent, sources: string): Promise<BuiltVariant> {
   const layout = vctx.layout;
   const fingerprint = instrumentInvocation(vctx, component).fingerprint;
   const outcome: ComponentOutcome = { component: component.name, timings: [] };
@@ -130,8 +130,10 @@ async function buildPgo(vctx: EngineContext, spec: VariantSpec, settings: BuildS
 }
 
 /** Build (or reuse) every variant of a component, one after another. */
-export async function buildVariants(ctx: EngineContext, component: ResolvedComponent, variants: readonly VariantSpec[]): Promise<BuiltVariant[]> {
+export async function buildVariants(ctx: BuildContext, component: ResolvedComponent, variants: readonly VariantSpec[]): Promise<BuiltVariant[]> {
   const sources = sourceHash(ctx.project.workspace);
+  // Found once here, so the variants' contexts (copies of this one) share it.
+  if (variants.some((v) => v.pgo)) await requireProfdata(ctx);
   const out: BuiltVariant[] = [];
   for (const spec of variants) {
     const { ctx: vctx, settings } = variantContext(ctx, spec, component);

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { sharedBuildEnv, sharedRustflags } from '../pipeline/build-invocation';
-import type { EngineContext } from '../pipeline/engine-context';
+import { requireRustc, type EngineContext } from '../pipeline/engine-context';
+import { rustToolPath } from '../toolchain/rust-tools';
 import { readMetadata } from '../pipeline/profile-metadata';
 import { writeFileAtomic } from '../util/atomic-write';
 import { runStreaming } from '../util/process';
@@ -27,7 +28,8 @@ export function verifyRecordFile(ctx: EngineContext, component: string): string 
  * that PGO's different inlining and layout expose shows up here before the binary ships.
  * Its own target dir: the test builds must not evict the optimized build's artifacts.
  */
-export async function verifyComponent(ctx: EngineContext, component: ResolvedComponent): Promise<VerifyRecord> {
+export async function verifyComponent(engine: EngineContext, component: ResolvedComponent): Promise<VerifyRecord> {
+  const ctx = await requireRustc(engine);
   const profdata = ctx.layout.profdata(component.name);
   const meta = readMetadata(ctx.layout.metadata(component.name));
   if (!fs.existsSync(profdata) || !meta) {
@@ -49,7 +51,7 @@ export async function verifyComponent(ctx: EngineContext, component: ResolvedCom
   if (b.allFeatures) args.push('--all-features');
   if (b.noDefaultFeatures) args.push('--no-default-features');
   ctx.reporter.info(`cargo ${args.join(' ')} (with -Cprofile-use=${copy} and the build: settings)`);
-  const r = await runStreaming('cargo', args, {
+  const r = await runStreaming(rustToolPath('cargo'), args, {
     cwd: ctx.project.workspace.root,
     env,
     signal: ctx.signal,

@@ -1,29 +1,27 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { BuildSettings } from './config-schema';
-import { parseBuild, type Validator } from './load-config';
+import type { BenchmarkSpec, BuildSettings, VariantSpec } from './config-schema';
+
+export type { BenchmarkSpec, VariantSpec } from './config-schema';
+/**
+ * What these parsers need of load-config's Validator, declared here so this file does not import
+ * load-config (which imports it): positions for errors, and its typed readers.
+ */
+export interface YamlChecker {
+  at(node: Node | null | undefined, message: string): void;
+  mark(where: string, node: Node | null | undefined): void;
+  map(node: unknown, where: string, allowed: readonly string[]): Map<string, { key: Node; value: Node | null }> | undefined;
+  string(node: Node | null, where: string): string | undefined;
+  stringList(node: Node | null, where: string, opts?: { nonEmpty?: boolean }): string[] | undefined;
+  bool(node: Node | null, where: string): boolean | undefined;
+}
+
+/** load-config's parser of a `build:` section (passed in, for the same reason). */
+export type BuildParser<V extends YamlChecker> = (v: V, node: Node | null, where: string) => BuildSettings;
 
 /**
  * `pgo.yaml`'s keys for `pgo bench`: the build variants to compare (top-level `variants:`) and each
  * component's `benchmarks:` (commands like workloads, meant for inputs other than the training's).
  */
-export interface BenchmarkSpec {
-  name: string;
-  /** Program and arguments; `{bin:NAME}` becomes each variant's binary, `{workspace}` the root. */
-  command: string[];
-  env: Record<string, string>;
-  cwd?: string;
-  /** How the variants' outputs are compared: a regex's first group, else a hash of stdout. */
-  output?: { regex: string };
-}
-
-export interface VariantSpec {
-  name: string;
-  /** Built with a profile recorded by the component's workload under this variant's own settings. */
-  pgo: boolean;
-  /** Only the keys given in pgo.yaml: they override `build:` (rustflags and llvmArgs are added). */
-  build: Partial<BuildSettings>;
-}
-
 export const BASELINE_VARIANT = 'release';
 
 /** release (the user's profile as it is), pgo, lto (fat, one codegen unit), lto+pgo. */
@@ -54,7 +52,7 @@ const VARIANT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** `variants: { name: { pgo: true, build: { lto: fat } } }`; `release` is always there, first. */
-export function parseVariants(v: Validator, node: Node | null): VariantSpec[] {
+export function parseVariants<V extends YamlChecker>(v: V, node: Node | null, parseBuild: BuildParser<V>): VariantSpec[] {
   const m = v.map(node, 'variants', []);
   if (!m) return defaultVariants();
   const out: VariantSpec[] = [];
@@ -91,7 +89,7 @@ export function parseVariants(v: Validator, node: Node | null): VariantSpec[] {
   return out;
 }
 
-export function parseBenchmarks(v: Validator, node: Node | null, where: string): BenchmarkSpec[] {
+export function parseBenchmarks(v: YamlChecker, node: Node | null, where: string): BenchmarkSpec[] {
   if (!isSeq(node)) {
     v.at(node, `${where}: expected a list of benchmarks, each with a "command" list`);
     return [];

@@ -1,5 +1,3 @@
-import type { BenchmarkSpec, VariantSpec } from './bench-config';
-
 /**
  * The shape of `pgo.yaml`, after validation. Every key is optional; see README "Configuration".
  * Kept separate from the loader so the extension and the CLI can share the types.
@@ -27,6 +25,25 @@ export interface BuildSettings {
   lto?: LtoSetting;
   codegenUnits?: number;
   debug?: DebugSetting;
+}
+
+/** `pgo bench` (bench-config.ts parses them). */
+export interface BenchmarkSpec {
+  name: string;
+  /** Program and arguments; `{bin:NAME}` becomes each variant's binary, `{workspace}` the root. */
+  command: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** How the variants' outputs are compared: a regex's first group, else a hash of stdout. */
+  output?: { regex: string };
+}
+
+export interface VariantSpec {
+  name: string;
+  /** Built with a profile recorded by the component's workload under this variant's own settings. */
+  pgo: boolean;
+  /** Only the keys given in pgo.yaml: they override `build:` (rustflags and llvmArgs are added). */
+  build: Partial<BuildSettings>;
 }
 
 export interface ComponentSpec {

@@ -215,7 +215,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     const build = top.get('build');
     if (build) config.build = parseBuild(v, build.value);
     const variants = top.get('variants');
-    if (variants) config.variants = parseVariants(v, variants.value);
+    if (variants) config.variants = parseVariants(v, variants.value, parseBuild);
     const comps = top.get('components');
     if (comps) config.components = parseComponents(v, comps.value);
     if (config.defaultComponent && comps && !config.components.some((c) => c.name === config.defaultComponent) && dc) {

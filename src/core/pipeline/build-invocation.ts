@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Project, ResolvedComponent } from '../config/resolve-project';
+import { rustToolPath } from '../toolchain/rust-tools';
 
 /**
  * The cargo command line and environment for the instrumented and the optimized build. Both come
@@ -46,6 +47,9 @@ export function sharedBuildEnv(project: Project, targetDir: string, host: string
     CARGO_ENCODED_RUSTFLAGS: rustflags.join('\x1f'),
     RUSTFLAGS: undefined,
     CARGO_TERM_COLOR: 'never',
+    // The rustc whose version the engine checked (and matched llvm-profdata against) is the one
+    // that compiles, even when only rustup's bin folder has it and cargo came from PATH.
+    RUSTC: rustToolPath('rustc'),
   };
   if (b.lto !== undefined) env[`${p}LTO`] = b.lto;
   if (b.codegenUnits !== undefined) env[`${p}CODEGEN_UNITS`] = String(b.codegenUnits);

@@ -7,46 +7,71 @@ import { profdataCheck } from '../toolchain/doctor';
 import { ArtifactLayout } from './artifact-layout';
 import { silentReporter, type Reporter } from './reporter';
 
-/** Everything a phase needs, resolved once per run. */
+/**
+ * Everything a command needs about one workspace. Creating it runs only `cargo metadata --no-deps`
+ * (which needs cargo, not rustc); the tools are looked up on first use and remembered here, so
+ * clean, archive and restore work without rustc, and a long-lived holder (the extension) pays for
+ * `rustc -vV` once.
+ */
 export interface EngineContext {
   project: Project;
   layout: ArtifactLayout;
-  rustc: RustcInfo;
-  cargoVersion?: string;
   reporter: Reporter;
   signal?: AbortSignal;
-  /** Resolved lazily: instrument and workload do not need it. */
+  /** Filled by requireRustc: instrument, workload, merge and optimize need it. */
+  rustc?: RustcInfo;
+  cargoVersion?: string;
+  /** Filled by requireProfdata: instrument and workload do not need it. */
   profdata?: ProfdataCandidate;
 }
+
+/** A context whose rustc has been read: what the build phases take. */
+export type BuildContext = EngineContext & { rustc: RustcInfo };
 
 export async function createEngineContext(
   dir: string,
   opts: { overrides?: ProjectOverrides; reporter?: Reporter; signal?: AbortSignal } = {},
 ): Promise<EngineContext> {
   const project = await loadProject(dir, opts.overrides);
-  const rustc = await readRustcInfo(rustToolPath('rustc'), project.workspace.root);
-  let cargoVersion: string | undefined;
-  try {
-    cargoVersion = await readCargoVersion(rustToolPath('cargo'), project.workspace.root);
-  } catch {
-    /* loadProject already ran cargo; the version is informational */
-  }
   return {
     project,
     layout: new ArtifactLayout(project.artifactRoot),
-    rustc,
-    cargoVersion,
     reporter: opts.reporter ?? silentReporter,
     signal: opts.signal,
   };
 }
 
+// One lookup per context even when commands overlap (the extension's cached context).
+const pendingToolchain = new WeakMap<EngineContext, Promise<BuildContext>>();
+
+/** Read `rustc -vV` (and `cargo --version`, informational) once per context. */
+export async function requireRustc(ctx: EngineContext): Promise<BuildContext> {
+  if (ctx.rustc) return ctx as BuildContext;
+  let pending = pendingToolchain.get(ctx);
+  if (!pending) {
+    const root = ctx.project.workspace.root;
+    pending = Promise.all([
+      readRustcInfo(rustToolPath('rustc'), root),
+      readCargoVersion(rustToolPath('cargo'), root).catch(() => undefined), // cargo metadata already ran: the version is informational
+    ]).then(([rustc, cargoVersion]) => {
+      ctx.rustc = rustc;
+      ctx.cargoVersion = cargoVersion;
+      return ctx as BuildContext;
+    });
+    pendingToolchain.set(ctx, pending);
+    // A failure is not remembered: installing rustc and retrying must work without a reload.
+    pending.catch(() => pendingToolchain.delete(ctx));
+  }
+  return pending;
+}
+
 /** The matched llvm-profdata, or a clear error naming the mismatched ones and the fix. */
 export async function requireProfdata(ctx: EngineContext): Promise<ProfdataCandidate> {
   if (ctx.profdata) return ctx.profdata;
-  const found = await discoverLlvmProfdata(ctx.rustc, { explicitPath: ctx.project.llvmProfdataPath });
+  const { rustc } = await requireRustc(ctx);
+  const found = await discoverLlvmProfdata(rustc, { explicitPath: ctx.project.llvmProfdataPath });
   if (!found.chosen) {
-    const check = profdataCheck(found, ctx.rustc);
+    const check = profdataCheck(found, rustc);
     throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'), 'profdata-mismatch');
   }
   ctx.profdata = found.chosen;

@@ -8,7 +8,7 @@ import { sourceHash } from '../workspace/source-state';
 import { configFilesWithRustflags } from '../workspace/cargo-config-rustflags';
 import { cargoBuildInvocation, type BuildInvocation } from './build-invocation';
 import { runCargoBuild, type BuiltExecutable } from './cargo-build';
-import type { EngineContext } from './engine-context';
+import type { BuildContext, EngineContext } from './engine-context';
 import { readJson } from '../util/read-json';
 
 /** Written after a successful instrumented build; the later phases read it. */
@@ -21,7 +21,7 @@ export interface InstrumentStamp {
   sourceHash: string;
 }
 
-export function instrumentInvocation(ctx: EngineContext, component: ResolvedComponent): BuildInvocation {
+export function instrumentInvocation(ctx: BuildContext, component: ResolvedComponent): BuildInvocation {
   return cargoBuildInvocation(
     ctx.project,
     component,
@@ -31,7 +31,7 @@ export function instrumentInvocation(ctx: EngineContext, component: ResolvedComp
   );
 }
 
-export async function instrumentPhase(ctx: EngineContext, component: ResolvedComponent): Promise<InstrumentStamp> {
+export async function instrumentPhase(ctx: BuildContext, component: ResolvedComponent): Promise<InstrumentStamp> {
   const inv = instrumentInvocation(ctx, component);
   const stampFile = ctx.layout.instrumentStamp(component.name);
   ensureWritableDir(ctx.layout.instrumentedTargetDir(component.name));
@@ -56,7 +56,7 @@ export function findInstrumentStamp(ctx: EngineContext, component: string): Inst
 }
 
 /** The stamp, checked: it exists, its binaries exist, and it matches today's build settings. */
-export function readInstrumentStamp(ctx: EngineContext, component: ResolvedComponent): InstrumentStamp {
+export function readInstrumentStamp(ctx: BuildContext, component: ResolvedComponent): InstrumentStamp {
   const stamp = findInstrumentStamp(ctx, component.name);
   if (!stamp) {
     throw new PgoError(

@@ -13,7 +13,7 @@ import { buildSourceIndex, type SourceIndex } from '../profile/source-index';
 import { lookupSourceLocations } from '../profile/source-locations';
 import { mangledOf } from './applied-profile';
 import { gitState, sourceHash } from '../workspace/source-state';
-import { requireProfdata, type EngineContext } from './engine-context';
+import { requireProfdata, type BuildContext } from './engine-context';
 import { readInstrumentStamp } from './instrument-phase';
 import { latestCompleteRun, rawFilesIn } from './workload-phase';
 import type { ProfileMetadata } from './profile-metadata';
@@ -34,7 +34,7 @@ export function unreadableRawFiles(stderr: readonly string[]): { file: string; r
  * (`--failure-mode=all`) and returned, so the caller can say which were dropped.
  */
 async function mergeFiles(
-  ctx: EngineContext,
+  ctx: BuildContext,
   llvmProfdata: string,
   inputs: string[],
   output: string,
@@ -93,7 +93,7 @@ function emptyIndex(sha256: string, message: string, fix: string): SourceIndex {
 }
 
 /** Hot/warm thresholds and the functions' source lines, computed once per profile. */
-async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], binaries: string[], llvmBinDir: string, sha256: string): Promise<SourceIndex> {
+async function buildIndex(ctx: BuildContext, functions: ProfileFunction[], binaries: string[], llvmBinDir: string, sha256: string): Promise<SourceIndex> {
   const thresholds = new ThresholdBuilder();
   for (const f of functions) for (const c of f.blockCounts ?? []) thresholds.add(c);
   const lookup = await lookupSourceLocations({
@@ -120,7 +120,7 @@ async function buildIndex(ctx: EngineContext, functions: ProfileFunction[], bina
  * under a temporary name and renamed over the old one only when it is whole, with its metadata,
  * so a failure at any point leaves the last good profile as it was.
  */
-export async function mergePhase(ctx: EngineContext, component: ResolvedComponent, opts: { skipCorrupt?: boolean } = {}): Promise<ProfileMetadata> {
+export async function mergePhase(ctx: BuildContext, component: ResolvedComponent, opts: { skipCorrupt?: boolean } = {}): Promise<ProfileMetadata> {
   const llvm = await requireProfdata(ctx);
   const run = latestCompleteRun(ctx.layout.rawRoot(component.name));
   if (!run) {

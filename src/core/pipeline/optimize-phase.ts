@@ -10,7 +10,7 @@ import type { CargoWorkspace } from '../workspace/cargo-workspace';
 import { computeApplied, rejectedSymbols, usableShare } from './applied-profile';
 import { cargoBuildInvocation } from './build-invocation';
 import { runCargoBuild } from './cargo-build';
-import { requireProfdata, type EngineContext } from './engine-context';
+import { requireProfdata, type BuildContext } from './engine-context';
 import { readMetadata, writeMetadata, type AppliedFigures, type ProfileMetadata } from './profile-metadata';
 import { findInstrumentStamp } from './instrument-phase';
 
@@ -32,7 +32,7 @@ export function workspaceCrates(ws: CargoWorkspace): Set<string> {
   return crates;
 }
 
-export async function optimizePhase(ctx: EngineContext, component: ResolvedComponent): Promise<OptimizeResult> {
+export async function optimizePhase(ctx: BuildContext, component: ResolvedComponent): Promise<OptimizeResult> {
   const llvm = await requireProfdata(ctx);
   const profdata = ctx.layout.profdata(component.name);
   const meta = readMetadata(ctx.layout.metadata(component.name));

@@ -1,6 +1,6 @@
 import type { ResolvedComponent } from '../config/resolve-project';
 import { errorMessage, fromSystemError } from '../errors';
-import type { EngineContext } from './engine-context';
+import { requireRustc, type BuildContext, type EngineContext } from './engine-context';
 import { instrumentPhase } from './instrument-phase';
 import { mergePhase } from './merge-phase';
 import { optimizePhase, type OptimizeResult } from './optimize-phase';
@@ -37,7 +37,7 @@ function describeStart(phase: PhaseName, c: ResolvedComponent, size: number | un
 
 /** Run one phase with start/end reports and its duration. */
 export async function runPhase(
-  ctx: EngineContext,
+  ctx: BuildContext,
   phase: PhaseName,
   component: ResolvedComponent,
   size: number | undefined,
@@ -94,6 +94,7 @@ export async function runPipeline(
   opts: { size?: number; phases?: readonly PhaseName[]; command?: string; skipCorrupt?: boolean } = {},
 ): Promise<ComponentOutcome[]> {
   const phases = opts.phases ?? PHASES;
+  const build = await requireRustc(ctx);
   ctx.layout.ensureRoot();
   const lock = RunLock.acquire(ctx.layout.lockFile, opts.command ?? `pgo ${phases.join('+')}`);
   const outcomes: ComponentOutcome[] = [];
@@ -101,7 +102,7 @@ export async function runPipeline(
     for (const c of components) {
       const outcome: ComponentOutcome = { component: c.name, timings: [] };
       outcomes.push(outcome);
-      for (const phase of phases) await runPhase(ctx, phase, c, opts.size, outcome, { skipCorrupt: opts.skipCorrupt });
+      for (const phase of phases) await runPhase(build, phase, c, opts.size, outcome, { skipCorrupt: opts.skipCorrupt });
     }
     return outcomes;
   } finally {

@@ -6,7 +6,7 @@ import type { WorkloadSpec } from '../config/config-schema';
 import { runStreaming } from '../util/process';
 import { writeFileAtomic } from '../util/atomic-write';
 import { sharedBuildEnv, modeRustflags } from './build-invocation';
-import type { EngineContext } from './engine-context';
+import type { BuildContext } from './engine-context';
 import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
 import { readJson } from '../util/read-json';
 import { isCargoCommand, rustToolPath } from '../toolchain/rust-tools';
@@ -66,7 +66,7 @@ export function rawFilesIn(dir: string): string[] {
   }
 }
 
-export async function workloadPhase(ctx: EngineContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
+export async function workloadPhase(ctx: BuildContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
   const stamp: InstrumentStamp = readInstrumentStamp(ctx, component);
   const root = ctx.project.workspace.root;
   const bins = new Map(stamp.binaries.map((b) => [b.target, b.path]));
@@ -103,7 +103,7 @@ export async function workloadPhase(ctx: EngineContext, component: ResolvedCompo
 }
 
 async function runOne(
-  ctx: EngineContext,
+  ctx: BuildContext,
   spec: WorkloadSpec,
   o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined> },
 ): Promise<WorkloadCommandResult> {

@@ -139,20 +139,30 @@ export async function capture(
   opts: { cwd?: string; env?: RunOptions['env']; timeoutMs?: number } = {},
 ): Promise<string> {
   let result: execa.ExecaReturnValue;
+  // Our own timer, not execa's `timeout`: execa 5 leaves that one running when the command does not
+  // exist, which kept a failed CLI alive for the whole timeout.
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    result = await execa(file, [...args], {
+    const child = execa(file, [...args], {
       cwd: opts.cwd,
       env: mergedEnv(opts.env),
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
-      timeout: opts.timeoutMs ?? 60_000,
       maxBuffer: 256 * 1024 * 1024,
     });
+    timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, opts.timeoutMs ?? 60_000);
+    result = await child;
   } catch (e) {
     throw spawnError(file, e);
+  } finally {
+    clearTimeout(timer);
   }
-  if (result.timedOut) {
+  if (timedOut) {
     throw new PgoError(`\`${[file, ...args].join(' ')}\` did not finish within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)}s`, 'check whether another cargo holds the build lock, then retry');
   }
   if (result.exitCode === undefined || (result as { code?: unknown }).code === 'ENOENT') throw spawnError(file, result);

@@ -6,7 +6,7 @@
 // Usage: pgo-probe SCHEDULE_FILE
 // SCHEDULE_FILE: one job per line, tab-separated fields, `\\`, `\t`, `\n` escaped:
 //   id, stdout file ("" = discard), stderr file ("" = discard), program, arguments...
-// Output (stdout), one line per job, in order:
+// Output (stdout, all at the end), one line per job, in order:
 //   id \t exit:N | signal:N | spawn-error:MESSAGE \t wall_ns \t cpu_us|- \t maxrss_kb|-
 // CPU time and peak RSS come from wait4(2) on unix; elsewhere only wall time is measured.
 
@@ -132,6 +132,9 @@ fn run(fields: &[String]) -> (String, u128, Option<u64>, Option<u64>) {
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--noop") {
+        return;
+    }
     let path = match std::env::args().nth(1) {
         Some(p) => p,
         None => {
@@ -160,12 +163,20 @@ fn main() {
         }
         jobs.push(fields);
     }
-    let stdout = io::stdout();
+    // One untimed start of a process (this probe, doing nothing) first: the first spawn of a fresh
+    // process is slower (page tables, caches), and it must not land on a measured run.
+    if let Ok(me) = std::env::current_exe() {
+        let _ = Command::new(me).arg("--noop").stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    }
+    // Results are printed after the last job: a reader woken up by each line would compete with
+    // the next measured run for the CPU.
+    let mut report = String::new();
     for job in &jobs {
         let (status, wall, cpu, rss) = run(job);
         let opt = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".to_string());
-        let mut lock = stdout.lock();
-        let _ = writeln!(lock, "{}\t{}\t{}\t{}\t{}", job[0], status.replace(['\t', '\n'], " "), wall, opt(cpu), opt(rss));
-        let _ = lock.flush();
+        report.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", job[0], status.replace(['\t', '\n'], " "), wall, opt(cpu), opt(rss)));
     }
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(report.as_bytes());
+    let _ = out.flush();
 }

@@ -1,7 +1,7 @@
-import { DEFAULT_MIN_FREE_GB } from '../config/config-schema';
-import { loadProject, type ProjectOverrides } from '../config/resolve-project';
+import { DEFAULT_MIN_FREE_GB } from './config-schema';
+import { loadProject, type ProjectOverrides } from './resolve-project';
 import { errorMessage, isPgoError } from '../errors';
-import type { CheckResult } from './doctor';
+import type { CheckResult } from '../toolchain/doctor';
 
 /** The doctor's line about the workspace and pgo.yaml, plus what the other checks need from it. */
 export async function checkWorkspace(
