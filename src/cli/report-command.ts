@@ -24,6 +24,8 @@ export async function reportCommand(ctx: EngineContext, components: ResolvedComp
     cwd: ctx.project.workspace.root,
   });
   const data = await gatherReportData(ctx.project, components, { llvmProfdata, doctor, signal: ctx.signal, top: args.top });
+  // The report lives in the artifact directory: claim it (marker) like every other writer, or refuse.
+  ctx.layout.ensureRoot();
   const written = writeReport(ctx.project.artifactRoot, data);
   if (args.json) print(JSON.stringify(written, null, 2));
   else {
