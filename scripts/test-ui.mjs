@@ -200,6 +200,7 @@ const mainChecks = [
     if ((await report.locator('.pgo-checklist li').count()) !== 8) throw new Error('the tuning checklist does not have its 8 items');
     // Room for the report: no side bar, no panel, no notifications.
     await page.keyboard.press('Control+B');
+    await page.locator('.part.panel .actions-container [aria-label^="Hide Panel"], .part.panel [aria-label^="Close Panel"]').first().click().catch(() => {});
     await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
     await settled(page);
     await page.screenshot({ path: join(shots, 'screenshot-report.png') });

@@ -108,7 +108,7 @@ function renderBenchmark(b: BenchmarkResult, r: BenchResults): string {
   const out = [`<h3>Benchmark <code>${h(b.name)}</code></h3>`, `<p class="pgo-muted">Command: <code>${h(b.command.join(' '))}</code></p>`];
   if (rows.length > 0) {
     out.push(`<figure>${dotWhiskerChart(rows, 'wall time, ms', `${b.name}: wall time per variant`)}`);
-    out.push('<figcaption>Dots: every measured run. Bar: median. Whisker: 95% confidence interval of the median. Right: speedup against release with its 95% interval.</figcaption></figure>');
+    out.push('<figcaption>Dots: every measured run. Bar: median. Whisker: 95% confidence interval of the median (with fewer than 6 runs: the full range). Right: speedup against release with its 95% interval.</figcaption></figure>');
   }
   out.push('<table class="pgo-table"><thead><tr><th>variant</th><th>median</th><th>min – max</th><th>CV</th><th>runs</th><th>vs release</th><th>p</th><th>verdict</th></tr></thead><tbody>');
   for (const name of variants) {
