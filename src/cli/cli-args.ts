@@ -1,7 +1,7 @@
 import { ExitCode, PgoError } from '../core/errors';
 
 /** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
-export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'delete-profile', 'archive', 'restore', 'bench', 'verify', 'help'] as const;
+export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'delete-profile', 'archive', 'restore', 'bench', 'verify', 'report', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -143,6 +143,8 @@ Commands:
                          component's benchmarks alternately, compare with release (median, CI,
                          verdict), check outputs agree and the training's coverage, recommend one
   verify [component]     run the component's tests (cargo test) with the PGO build's settings
+  report [component|all] write <artifact dir>/report/index.html (plots, offline) and report.md
+                         (also appended to $GITHUB_STEP_SUMMARY when set) from the bench results
 
 The component defaults to pgo.yaml's defaultComponent; "all" runs every component.
 

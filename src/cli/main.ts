@@ -12,6 +12,7 @@ import { clean, deleteProfiles } from '../core/commands/clean';
 import { archive, restore } from '../core/commands/archive';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
 import { benchCommand, verifyCommand } from './bench-command';
+import { reportCommand } from './report-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -182,6 +183,8 @@ async function main(argv: string[]): Promise<number> {
         record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
         throw e;
       }
+    case 'report':
+      return reportCommand(ctx, components, args, print);
     case 'clean': {
       const { root, removed } = clean(ctx, args.component);
       if (args.json) print(JSON.stringify({ removed }, null, 2));

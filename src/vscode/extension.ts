@@ -8,6 +8,7 @@ import { TaskRunner } from './task-runner';
 import { WorkspaceRegistry } from './workspace-registry';
 import { HeatIndex } from './heat-index';
 import { HotPathAnnotations } from './hot-path-annotations';
+import { ReportPanel } from './report-panel';
 
 /**
  * The thin VS Code layer over the engine in src/core. The manifest declares the extension
@@ -21,6 +22,7 @@ export interface PgoExtensionApi {
   heat: HeatIndex;
   annotations: HotPathAnnotations;
   cliPath: string;
+  reportPanel: ReportPanel;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PgoExtensionApi | undefined> {
@@ -41,7 +43,9 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
   const heat = new HeatIndex(registry);
   const annotations = new HotPathAnnotations(heat);
   const tree = new ProfilesTree(registry, heat);
+  const reportPanel = new ReportPanel(registry, log);
   context.subscriptions.push(
+    reportPanel,
     log,
     registry,
     status,
@@ -53,12 +57,12 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
     vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
     vscode.window.createTreeView('pgo.profiles', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new PgoTaskProvider(cliPath, registry)),
-    ...new Commands({ registry, runner, reports, log, heat, annotations }).register(),
+    ...new Commands({ registry, runner, reports, log, heat, annotations, reportPanel }).register(),
   );
   await registry.setRunning(false);
   await registry.reload();
   log.info(`activated (VS Code ${vscode.version}, ${registry.workspaces.length} Cargo workspace(s))`);
-  return { registry, tree, heat, annotations, cliPath };
+  return { registry, tree, heat, annotations, cliPath, reportPanel };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,7 @@ import {
   ciRelativeWidth,
   compareToBaseline,
   erfc,
+  medianInterval,
   mannWhitneyU,
   normalQuantile,
   recommend,
@@ -13,31 +14,9 @@ import {
 } from '../../src/core/bench/statistics';
 import { PgoError } from '../../src/core/errors';
 import type { BenchmarkResult } from '../../src/core/bench/bench-results';
+import { noisyTimings } from './sample-bench-results';
 
-/** mulberry32: a tiny seeded PRNG, so every "random" sample here is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Wall times as this VM produces them (toolchain-facts.md): CV ~6–7 %, a right tail (the shared
- * host steals time, it never gives extra), occasionally one run 25 % slow.
- */
-function timings(seed: number, n: number, medianMs: number, cv = 0.065): number[] {
-  const rnd = seeded(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
-  return Array.from({ length: n }, () => {
-    const outlier = rnd() < 0.05 ? 1.25 : 1;
-    return medianMs * Math.exp(cv * gauss()) * outlier;
-  });
-}
+const timings = noisyTimings;
 
 /** Two-sided exact p by listing every split of the pooled values: the definition, no cleverness. */
 function bruteForceP(x: number[], y: number[]): number {
@@ -254,5 +233,20 @@ describe('bench statistics: numerics', () => {
     for (const [x, want] of erfcRef) assert.ok(Math.abs(erfc(x) - want) <= 1e-12 * want, `erfc(${x}) = ${erfc(x)}, want ${want}`);
     assert.ok(Math.abs(normalQuantile(0.975) - 1.959963984540054) < 1e-12);
     assert.ok(Math.abs(normalQuantile(0.01) + 2.3263478740408408) < 1e-12);
+  });
+});
+
+describe('bench statistics: medianInterval', () => {
+  it('takes order statistics from the binomial distribution', () => {
+    const xs = Array.from({ length: 10 }, (_, i) => i + 1);
+    // n = 10: P(B ≤ 1) = 11/1024 ≤ 0.025 < P(B ≤ 2): the 2nd and 9th values, level 1 − 22/1024.
+    const ci = medianInterval(xs);
+    assert.deepEqual([ci.low, ci.high], [2, 9]);
+    assert.ok(Math.abs(ci.level - (1 - 22 / 1024)) < 1e-12);
+    const tiny = medianInterval([3, 1, 2]);
+    assert.deepEqual([tiny.low, tiny.high], [1, 3]);
+    assert.ok(tiny.level < 0.95);
+    const many = medianInterval(Array.from({ length: 400 }, (_, i) => i));
+    assert.ok(many.low > 170 && many.high < 230 && many.level >= 0.95);
   });
 });

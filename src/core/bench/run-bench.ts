@@ -1,3 +1,4 @@
+import { writeBenchProgress } from './bench-progress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -152,14 +153,16 @@ async function runBenchmark(
       const batch = Array.from({ length: roundsPerCall(r.policy, rounds, elapsedMs) }, () => planner.next());
       const left = roundsLeftEstimate(r.policy, rounds, elapsedMs);
       const total = rounds + left;
+      const first = batch[0]?.index ?? rounds + 1;
+      const etaSeconds = rounds > 0 ? Math.ceil(((elapsedMs / rounds) * left) / 1000) : undefined;
       // At most one progress line a second: short benchmarks run hundreds of rounds.
       if (Date.now() - lastReport >= 1000 || rounds === 0) {
         lastReport = Date.now();
-        const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
-        const first = batch[0]?.index ?? rounds + 1;
+        const eta = etaSeconds !== undefined ? `, ~${etaSeconds}s left` : '';
         const span = batch.length > 1 ? `rounds ${first}–${first + batch.length - 1}` : `round ${first}`;
         ctx.reporter.info(`${b.name}: ${span} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
       }
+      writeBenchProgress(ctx.layout.root, { component: r.component.name, benchmark: b.name, round: first, total, totalIsEstimate: r.policy.fixedRounds === undefined, etaSeconds });
       const started = Date.now();
       for (const { job, run: one } of await run(batch.map((x) => x.order), false)) (result.runs[job.id] ??= []).push(one);
       elapsedMs += Date.now() - started;

@@ -5,9 +5,13 @@ export function formatSpeedup(x: number): string {
   return `${x.toFixed(2)}×`;
 }
 
-/** "1.21× [1.15–1.27]": the speedup and its confidence interval, as the report and the sidebar show it. */
-export function formatComparison(c: Pick<Comparison, 'speedup' | 'ciLow' | 'ciHigh'>): string {
-  return `${formatSpeedup(c.speedup)} [${c.ciLow.toFixed(2)}–${c.ciHigh.toFixed(2)}]`;
+/**
+ * "1.21× [1.15–1.27]": the speedup and its 95% confidence interval, as the CLI, the report and the
+ * sidebar show it. With too few runs for 95% the interval says its real level: "[1.05–1.96] 90% CI".
+ */
+export function formatComparison(c: Pick<Comparison, 'speedup' | 'ciLow' | 'ciHigh'> & { ciLevel?: number }): string {
+  const weak = c.ciLevel !== undefined && c.ciLevel < 0.945 ? ` ${Math.floor(c.ciLevel * 100)}% CI` : '';
+  return `${formatSpeedup(c.speedup)} [${c.ciLow.toFixed(2)}–${c.ciHigh.toFixed(2)}]${weak}`;
 }
 
 /** "p = 0.003", "p < 0.001": p-values to the precision that matters for a verdict. */

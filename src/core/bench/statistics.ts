@@ -282,6 +282,32 @@ export function variantStatsFromBenchmarks(benchmarks: readonly BenchmarkResult[
   return [...byName.values()];
 }
 
+/**
+ * Distribution-free interval for one sample's median: order statistics x(j)..x(n+1−j), j from the
+ * Binomial(n, ½) distribution. With fewer than 6 samples no 95 % interval exists: the full range,
+ * with the level it really has.
+ */
+export function medianInterval(samples: readonly number[], confidence = DEFAULT_CONFIDENCE): { low: number; high: number; level: number } {
+  checkSamples(samples, 'samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const alpha = 1 - confidence;
+  // P(B = i) for B ~ Binomial(n, 1/2), built in log space so large n does not overflow.
+  const logHalfN = n * Math.log(0.5);
+  let logChoose = 0;
+  let cumulative = 0;
+  let j = 0;
+  while (j < Math.floor(n / 2)) {
+    const p = Math.exp(logChoose + logHalfN);
+    if (cumulative + p > alpha / 2 + 1e-12) break;
+    cumulative += p;
+    logChoose += Math.log((n - j) / (j + 1));
+    j++;
+  }
+  if (j === 0) return { low: sorted[0]!, high: sorted[n - 1]!, level: Math.max(0, 1 - 2 * 0.5 ** n) };
+  return { low: sorted[j - 1]!, high: sorted[n - j]!, level: 1 - 2 * cumulative };
+}
+
 export function median(samples: readonly number[]): number {
   return medianOfSorted([...samples].sort((a, b) => a - b));
 }

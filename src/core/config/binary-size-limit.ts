@@ -1,5 +1,10 @@
 import type { Node } from 'yaml';
-import type { Validator } from './load-config';
+
+/** What this parser needs of load-config's Validator (not imported: load-config imports this file). */
+interface NumberChecker {
+  number(node: Node | null, where: string, min: number): number | undefined;
+  at(node: Node | null | undefined, message: string): void;
+}
 
 /**
  * `maxBinarySizeMb` in pgo.yaml (top level, or per component to override it): the largest shipped
@@ -9,7 +14,7 @@ import type { Validator } from './load-config';
  */
 export const BINARY_SIZE_LIMIT_KEY = 'maxBinarySizeMb';
 
-export function parseBinarySizeLimit(v: Validator, node: Node | null, where: string): number | undefined {
+export function parseBinarySizeLimit(v: NumberChecker, node: Node | null, where: string): number | undefined {
   const mb = v.number(node, where, 0);
   if (mb === 0) {
     v.at(node, `${where}: expected a size in MB greater than 0, e.g. 25`);
