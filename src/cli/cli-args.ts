@@ -1,8 +1,46 @@
+import { parseArgs } from 'node:util';
 import { ExitCode, PgoError } from '../core/errors';
+import { closest } from '../core/util/closest-word';
 
-/** `pgo <command> [component|all] [--flag value]…`, parsed without a dependency. */
-export const COMMANDS = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'show', 'clean', 'delete-profile', 'archive', 'restore', 'bench', 'verify', 'report', 'help'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+/**
+ * `pgo <command> [component|all] [--flag value]…`. node:util's parseArgs splits the words
+ * (`--flag value`, `--flag=value`, `-h`, `--` ends the options); the two tables below say what the
+ * commands and options are and where each option lands in CliArgs. Adding a command or an option
+ * is one entry in its table (plus a CliArgs field for a new option); the help text follows.
+ */
+
+interface CommandSpec {
+  /** The left column of the help: the command and its argument. */
+  usage: string;
+  help: string;
+  /** What the second word is: a component (optional), a file (required), or nothing may follow. */
+  operand: 'component' | 'none' | { file: string; example: string };
+}
+
+const COMMAND_TABLE = {
+  doctor: { usage: 'doctor', help: 'check rustc, cargo, a matching llvm-profdata and disk space', operand: 'component' },
+  pipeline: { usage: 'pipeline [component]', help: 'run all four phases: instrument, workload, merge, optimize', operand: 'component' },
+  instrument: { usage: 'instrument [component]', help: "build the component's binaries with -Cprofile-generate", operand: 'component' },
+  workload: { usage: 'workload [component]', help: "run the component's workload on the instrumented binaries", operand: 'component' },
+  merge: { usage: 'merge [component]', help: "merge the workload's .profraw files into <component>.profdata", operand: 'component' },
+  optimize: { usage: 'optimize [component]', help: 'build with -Cprofile-use and report how much of the profile applied', operand: 'component' },
+  show: { usage: 'show [component]', help: "table of the profile's hottest functions", operand: 'component' },
+  clean: { usage: 'clean [component]', help: 'delete PGO artifacts (only under <target>/pgo)', operand: 'component' },
+  'delete-profile': { usage: 'delete-profile C|all', help: "delete a component's profile, its metadata and source index (not its builds)", operand: 'component' },
+  archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
+  restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
+  bench: {
+    usage: 'bench [component|all]',
+    help: 'is it faster? build release, pgo, lto, lto+pgo (or pgo.yaml\'s variants), run the benchmarks alternately, compare with release (median, 95% CI, verdict), check outputs agree and the training\'s coverage, recommend one',
+    operand: 'component',
+  },
+  verify: { usage: 'verify [component]', help: "run the component's tests (cargo test) built with the PGO profile and settings", operand: 'component' },
+  report: { usage: 'report [component|all]', help: 'write <artifact dir>/report/index.html (plots, offline) and report.md', operand: 'component' },
+  help: { usage: 'help', help: '', operand: 'component' },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMAND_TABLE;
+export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly CommandName[];
 
 export interface CliArgs {
   command: CommandName;
@@ -28,99 +66,145 @@ export interface CliArgs {
   seed?: number;
 }
 
-const VALUE_FLAGS = new Set(['--size', '--workspace', '--llvm-profdata', '--top', '--rustflag', '--min-free-gb', '--output', '--runs', '--budget', '--variants', '--seed']);
+type OptionSpec =
+  | {
+      type: 'string';
+      /** The help's left column after the flag (`N`, `DIR`), also the example in "needs a value". */
+      arg: string;
+      /** A value for the "needs a value" fix, when `arg` is not one. */
+      example?: string;
+      help: string;
+      apply: (args: CliArgs, value: string, flag: string) => void;
+    }
+  | {
+      type: 'boolean';
+      /** `--flag`, `--flag=true`: true; `--flag=false`, `--no-flag`: false. */
+      help: string;
+      apply: (args: CliArgs, value: boolean) => void;
+      /** The help's left column when it is not just `--flag` (e.g. `--color / --no-color`). */
+      helpName?: string;
+    };
+
+const OPTION_TABLE: Record<string, OptionSpec> = {
+  size: { type: 'string', arg: 'N', example: '50000', help: 'workload size, replaces {size} (default: the component\'s defaultSize)', apply: (a, v, f) => (a.size = wholeNumber(f, v)) },
+  workspace: { type: 'string', arg: 'DIR', help: 'the Cargo workspace (default: the current directory)', apply: (a, v) => (a.workspace = v) },
+  'llvm-profdata': { type: 'string', arg: 'PATH', help: "use this llvm-profdata (must match rustc's LLVM; also LLVM_PROFDATA)", apply: (a, v) => (a.llvmProfdata = v) },
+  rustflag: {
+    type: 'string',
+    arg: 'FLAG',
+    help: 'an extra rustc flag for both builds (repeatable)',
+    apply: (a, v) => {
+      if (v) a.rustflags.push(v);
+    },
+  },
+  'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
+  top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
+  output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
+  runs: { type: 'string', arg: 'N', example: '10', help: "bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's 95% CI is within 4% or the budget is spent)", apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
+  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, in seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
+  variants: {
+    type: 'string',
+    arg: 'a,b',
+    example: 'pgo,lto',
+    help: 'bench: only these variants (release, the baseline, is always included)',
+    apply: (a, v) => {
+      a.variants = v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (a.variants.length === 0) throw usage('--variants needs a comma-separated list of variant names', 'e.g. --variants pgo,lto');
+    },
+  },
+  seed: { type: 'string', arg: 'N', example: '42', help: 'bench: seed of the shuffled run order (default 1)', apply: (a, v, f) => (a.seed = wholeNumber(f, v)) },
+  'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
+  json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
+  color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
+  // Handled in parseCliArgs: it ends the parsing.
+  help: { type: 'boolean', helpName: '-h, --help', help: 'this help', apply: () => undefined },
+};
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw usage(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} 100`);
+  return n;
+}
+
+function nonNegative(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw usage(`${flag} must be a number ≥ 0, got "${value}"`, `e.g. ${flag} 4`);
+  return n;
+}
+
+function usage(message: string, fix: string): PgoError {
+  return new PgoError(message, fix, ExitCode.Usage);
+}
+
+/** The option a token names: `--no-json` is `json` set to false (parseArgs' allowNegative needs Node ≥ 22.4). */
+function resolveOption(name: string): { spec: OptionSpec; negated: boolean } | undefined {
+  const spec = OPTION_TABLE[name];
+  if (spec) return { spec, negated: false };
+  const positive = name.startsWith('no-') ? OPTION_TABLE[name.slice(3)] : undefined;
+  return positive?.type === 'boolean' ? { spec: positive, negated: true } : undefined;
+}
 
 export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, top: 20, json: false };
+  // strict: false, so an unknown option reaches us (for our own message and exit code 2) and a
+  // value may start with a dash (`--rustflag -Ctarget-cpu=native`); the tokens keep the order.
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(Object.entries(OPTION_TABLE).map(([name, o]) => [name, name === 'help' ? { type: o.type, short: 'h' } : { type: o.type }])),
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '-h' || a === '--help') {
-      args.command = 'help';
-      return args;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positional.push(token.value);
+    if (token.kind !== 'option') continue;
+    const flag = token.rawName;
+    const found = resolveOption(token.name);
+    if (!found) {
+      const near = token.rawName.startsWith('--') ? closest(token.name, Object.keys(OPTION_TABLE)) : undefined;
+      throw usage(`unknown option ${flag}`, near ? `did you mean --${near}? (see \`pgo --help\`)` : 'see `pgo --help`');
     }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const flag = eq >= 0 ? a.slice(0, eq) : a;
-      let value: string | undefined = eq >= 0 ? a.slice(eq + 1) : undefined;
-      if (VALUE_FLAGS.has(flag) && value === undefined) {
-        value = argv[++i];
-        if (value === undefined) throw new PgoError(`${flag} needs a value`, `e.g. ${flag} ${flag === '--size' ? '50000' : '…'}`, ExitCode.Usage);
+    const { spec, negated } = found;
+    if (spec.type === 'string') {
+      if (token.value === undefined) throw usage(`${flag} needs a value`, `e.g. ${flag} ${spec.example ?? spec.arg}`);
+      spec.apply(args, token.value, flag);
+    } else {
+      // Node 20's parseArgs has no allowNegative: `--json=false` arrives as an inline value.
+      let value = !negated;
+      if (token.inlineValue) {
+        if (negated || (token.value !== 'true' && token.value !== 'false')) {
+          const name = negated ? token.name.slice(3) : token.name;
+          throw usage(`${flag} is on or off, got "${token.value ?? ''}"`, `use --${name} or --${name}=false`);
+        }
+        value = token.value === 'true';
       }
-      switch (flag) {
-        case '--size':
-        case '--top':
-        case '--runs':
-        case '--budget': {
-          const n = Number(value);
-          if (!Number.isInteger(n) || n < 1) throw new PgoError(`${flag} must be a whole number ≥ 1, got "${value}"`, `e.g. ${flag} ${flag === '--runs' ? '10' : '100'}`, ExitCode.Usage);
-          if (flag === '--size') args.size = n;
-          else if (flag === '--runs') args.runs = n;
-          else if (flag === '--budget') args.budget = n;
-          else args.top = n;
-          break;
-        }
-        case '--seed': {
-          const n = Number(value);
-          if (!Number.isInteger(n) || n < 0) throw new PgoError(`--seed must be a whole number ≥ 0, got "${value}"`, 'e.g. --seed 42', ExitCode.Usage);
-          args.seed = n;
-          break;
-        }
-        case '--variants':
-          args.variants = (value ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-          if (args.variants.length === 0) throw new PgoError('--variants needs a comma-separated list', 'e.g. --variants pgo,lto', ExitCode.Usage);
-          break;
-        case '--workspace':
-          args.workspace = value ?? cwd;
-          break;
-        case '--llvm-profdata':
-          args.llvmProfdata = value;
-          break;
-        case '--rustflag':
-          if (value) args.rustflags.push(value);
-          break;
-        case '--min-free-gb': {
-          const n = Number(value);
-          if (!Number.isFinite(n) || n < 0) throw new PgoError(`--min-free-gb must be a number ≥ 0, got "${value}"`, 'e.g. --min-free-gb 4', ExitCode.Usage);
-          args.minFreeGb = n;
-          break;
-        }
-        case '--json':
-          args.json = true;
-          break;
-        case '--output':
-          args.output = value;
-          break;
-        case '--skip-corrupt':
-          args.skipCorrupt = true;
-          break;
-        case '--color':
-          args.color = true;
-          break;
-        case '--no-color':
-          args.color = false;
-          break;
-        default:
-          throw new PgoError(`unknown option ${flag}`, 'see `pgo --help`', ExitCode.Usage);
-      }
-      continue;
+      if (token.name === 'help' && value) return { ...args, command: 'help' };
+      spec.apply(args, value);
     }
-    positional.push(a);
   }
-  const [command, component, ...rest] = positional;
+  const [command, operand, ...rest] = positional;
   if (command === undefined) return args;
-  if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new PgoError(`unknown command "${command}"`, `use one of: ${COMMANDS.join(', ')}`, ExitCode.Usage);
+  if (!Object.hasOwn(COMMAND_TABLE, command)) {
+    const near = closest(command, COMMANDS);
+    throw usage(`unknown command "${command}"`, `${near ? `did you mean "${near}"? ` : ''}use one of: ${COMMANDS.join(', ')}`);
   }
-  if (rest.length > 0) throw new PgoError(`unexpected argument "${rest[0]}"`, 'see `pgo --help`', ExitCode.Usage);
   args.command = command as CommandName;
-  if (args.command === 'restore') {
-    if (!component) throw new PgoError('restore needs the archive to restore', 'e.g. `pgo restore pgo-profiles-2026-11-27.tar.gz`', ExitCode.Usage);
-    args.file = component;
-  } else {
-    args.component = component;
+  const spec: CommandSpec = COMMAND_TABLE[args.command];
+  const extra = spec.operand === 'none' ? operand : rest[0];
+  if (extra !== undefined) throw usage(`unexpected argument "${extra}"`, 'see `pgo --help`');
+  if (typeof spec.operand === 'object') {
+    if (!operand) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
+    args.file = operand;
+  } else if (spec.operand === 'component') {
+    args.component = operand;
   }
   return args;
+}
+
+/** The two-column help lines of a table. */
+function columns(rows: [string, string][]): string {
+  return rows.map(([left, right]) => `  ${left.padEnd(22)} ${right}`.trimEnd()).join('\n');
 }
 
 export const HELP = `pgo — profile-guided optimization for Rust workspaces
@@ -128,42 +212,12 @@ export const HELP = `pgo — profile-guided optimization for Rust workspaces
 Usage: pgo <command> [component|all] [options]
 
 Commands:
-  doctor                 check rustc, cargo, a matching llvm-profdata and disk space
-  pipeline [component]   run all four phases: instrument, workload, merge, optimize
-  instrument [component] build the component's binaries with -Cprofile-generate
-  workload [component]   run the component's workload on the instrumented binaries
-  merge [component]      merge the workload's .profraw files into <component>.profdata
-  optimize [component]   build with -Cprofile-use and report how much of the profile applied
-  show [component]       table of the profile's hottest functions
-  clean [component]      delete PGO artifacts (only under <target>/pgo)
-  delete-profile C|all   delete a component's profile, its metadata and source index (not its builds)
-  archive [--output F]   keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)
-  restore FILE           restore profiles from such an archive (links, absolute paths, .. refused)
-  bench [component|all]  is it faster? build the variants (release, pgo, lto, lto+pgo), run the
-                         component's benchmarks alternately, compare with release (median, CI,
-                         verdict), check outputs agree and the training's coverage, recommend one
-  verify [component]     run the component's tests (cargo test) with the PGO build's settings
-  report [component|all] write <artifact dir>/report/index.html (plots, offline) and report.md
-                         (also appended to $GITHUB_STEP_SUMMARY when set) from the bench results
+${columns(Object.values(COMMAND_TABLE).filter((c: CommandSpec) => c.help).map((c) => [c.usage, c.help]))}
 
 The component defaults to pgo.yaml's defaultComponent; "all" runs every component.
 
 Options:
-  --size N               workload size, replaces {size} (default: the component's defaultSize)
-  --workspace DIR        the Cargo workspace (default: the current directory)
-  --llvm-profdata PATH   use this llvm-profdata (must match rustc's LLVM; also LLVM_PROFDATA)
-  --rustflag FLAG        an extra rustc flag for both builds (repeatable)
-  --min-free-gb N        doctor's free-disk-space threshold (default: pgo.yaml, else 8)
-  --top N                rows for \`show\` (default 20)
-  --skip-corrupt         merge: leave out unreadable .profraw files (they are named) instead of failing
-  --runs N               bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's
-                         95% CI is within 4% or the budget is spent)
-  --budget S             bench: adaptive time budget per benchmark in seconds (default 120)
-  --variants a,b         bench: only these variants (release, the baseline, is always included)
-  --seed N               bench: seed of the shuffled run order (default 1)
-  --json                 print the result as JSON (every command but help)
-  --color / --no-color   force colour on or off (default: on for a terminal)
-  -h, --help             this help
+${columns(Object.entries(OPTION_TABLE).map(([name, o]) => [o.type === 'string' ? `--${name} ${o.arg}` : (o.helpName ?? `--${name}`), o.help]))}
 
 Exit codes:
   0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)

@@ -144,6 +144,14 @@ describe('bench coverage and analysis', () => {
     assert.deepEqual(Object.keys(a.vsRelease), ['pgo']);
     assert.equal(a.vsRelease.pgo?.verdict, 'faster');
     assert.ok(Math.abs((a.vsRelease.pgo?.speedup ?? 0) - 1.25) < 1e-9);
+    assert.equal(a.cpuStats, undefined, 'no CPU figures without CPU times');
+    const withCpu = analyse({
+      release: [100, 101, 99, 100, 102, 100].map((w, i) => ({ wallMs: w, cpuMs: 50 + i })),
+      pgo: [100, 101, 99, 100, 102, 100].map((w, i) => ({ wallMs: w, cpuMs: 40 + i })),
+    });
+    assert.equal(withCpu.vsRelease.pgo?.verdict, 'no-difference');
+    assert.equal(withCpu.cpuVsRelease?.pgo?.verdict, 'faster');
+    assert.equal(withCpu.cpuStats?.release?.median, 52.5);
   });
 
   it('narrows the variants with --variants, keeping release, and names an unknown one', () => {

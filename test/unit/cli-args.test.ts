@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseCliArgs } from '../../src/cli/cli-args';
+import { COMMANDS, HELP, parseCliArgs } from '../../src/cli/cli-args';
+import { ExitCode, PgoError } from '../../src/core/errors';
 import { expandArgument } from '../../src/core/pipeline/workload-phase';
 
 describe('CLI arguments', () => {
@@ -18,6 +19,59 @@ describe('CLI arguments', () => {
     assert.throws(() => parseCliArgs(['pipeline', '--size'], '/'), /--size needs a value/);
     assert.throws(() => parseCliArgs(['pipeline', '--fast'], '/'), /unknown option --fast/);
     assert.throws(() => parseCliArgs(['pipeline', 'a', 'b'], '/'), /unexpected argument "b"/);
+  });
+
+  it('gives bad usage exit code 2 and a fix, with a near option or command named', () => {
+    const failure = (argv: string[]): PgoError => {
+      try {
+        parseCliArgs(argv, '/');
+      } catch (e) {
+        if (e instanceof PgoError) return e;
+        throw e;
+      }
+      assert.fail(`no error for ${argv.join(' ')}`);
+    };
+    const typo = failure(['merge', '--skip-corupt']);
+    assert.deepEqual([typo.message, typo.fix, typo.code], ['unknown option --skip-corupt', 'did you mean --skip-corrupt? (see `pgo --help`)', ExitCode.Usage]);
+    assert.equal(failure(['merge', '-x']).message, 'unknown option -x');
+    assert.match(failure(['pipline']).fix ?? '', /did you mean "pipeline"\?/);
+    assert.equal(failure(['show', '--top']).fix, 'e.g. --top 50');
+    assert.equal(failure(['restore']).message, 'restore needs the archive to restore');
+  });
+
+  it('--flag=false and --no-flag turn a switch off; --flag=true on; anything else is an error', () => {
+    assert.equal(parseCliArgs(['pipeline', '--json=false'], '/').json, false);
+    assert.equal(parseCliArgs(['pipeline', '--json', '--json=false'], '/').json, false, 'the last one wins');
+    assert.equal(parseCliArgs(['pipeline', '--json=true'], '/').json, true);
+    assert.equal(parseCliArgs(['merge', '--skip-corrupt', '--no-skip-corrupt'], '/').skipCorrupt, false);
+    assert.equal(parseCliArgs(['pipeline', '--no-color'], '/').color, false);
+    assert.equal(parseCliArgs(['pipeline', '--color'], '/').color, true);
+    assert.throws(() => parseCliArgs(['pipeline', '--json=yes'], '/'), /--json is on or off, got "yes"/);
+    assert.throws(() => parseCliArgs(['pipeline', '--no-json=false'], '/'), (e: PgoError) => /--no-json is on or off/.test(e.message) && e.fix === 'use --json or --json=false');
+    assert.throws(() => parseCliArgs(['pipeline', '--no-size'], '/'), /unknown option --no-size/);
+  });
+
+  it('`--` ends the options: what follows is a component or file, even with a leading dash', () => {
+    assert.deepEqual(
+      parseCliArgs(['show', '--json', '--', '--odd-name'], '/cwd'),
+      { command: 'show', component: '--odd-name', workspace: '/cwd', rustflags: [], skipCorrupt: false, top: 20, json: true },
+    );
+    assert.equal(parseCliArgs(['restore', '--', '-archive.tar.gz'], '/').file, '-archive.tar.gz');
+    assert.throws(() => parseCliArgs(['show', '--', 'a', '--json'], '/'), /unexpected argument "--json"/);
+  });
+
+  it('keeps values that start with a dash, and -h/--help wins over later words', () => {
+    assert.deepEqual(parseCliArgs(['optimize', '--rustflag', '-Ccodegen-units=1', '--workspace', '-w'], '/').rustflags, ['-Ccodegen-units=1']);
+    assert.equal(parseCliArgs(['optimize', '--workspace', '-w'], '/').workspace, '-w');
+    assert.equal(parseCliArgs(['pipeline', '--help', '--nonsense'], '/').command, 'help');
+    assert.equal(parseCliArgs(['pipeline', '--help=false'], '/').command, 'pipeline');
+  });
+
+  it('lists every command and option in the help', () => {
+    for (const c of COMMANDS.filter((name) => name !== 'help')) assert.match(HELP, new RegExp(`^  ${c}\\b`, 'm'));
+    for (const flag of ['--size N', '--workspace DIR', '--llvm-profdata PATH', '--rustflag FLAG', '--min-free-gb N', '--top N', '--output FILE', '--skip-corrupt', '--json', '--color / --no-color', '-h, --help']) {
+      assert.ok(HELP.includes(`  ${flag} `), flag);
+    }
   });
 });
 

@@ -85,6 +85,13 @@ export interface BenchmarkResult {
   vsRelease: Record<string, Comparison>;
   outputCheck: { mode: OutputCheckMode; agreed: boolean; values: Record<string, string> };
   coverage?: BenchmarkCoverage;
+  /**
+   * The same for user+system CPU time, when every run has it (unix). Less sensitive than wall time
+   * to a busy machine (a run that waits for a CPU does not use any); shown beside the wall-time
+   * verdict, which stays the one that decides.
+   */
+  cpuStats?: Record<string, SampleSummary>;
+  cpuVsRelease?: Record<string, Comparison>;
 }
 
 export interface BenchResults {

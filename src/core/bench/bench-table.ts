@@ -24,12 +24,13 @@ export function formatBenchResults(r: BenchResults, p: Paint = noPaint): string 
     const agreed = b.outputCheck.agreed ? p.green('outputs agree') : p.red('OUTPUTS DIFFER');
     const shown = b.outputCheck.values.release ?? '';
     out.push(p.bold(`benchmark ${b.name}`) + p.dim(` — ${b.command.join(' ')}`) + ` — ${agreed}${shown ? p.dim(` (${b.outputCheck.mode === 'regex' ? 'captured' : 'stdout hash'} ${shown})`) : ''}`);
-    const rows: string[][] = [['variant', 'median', 'min–max', 'CV', 'CPU', 'peak RSS', 'speedup vs release [95% CI]', 'p', 'verdict']];
+    const rows: string[][] = [['variant', 'median', 'min–max', 'CV', 'CPU', 'peak RSS', 'speedup vs release [95% CI]', 'p', 'verdict', 'CPU-time speedup']];
     for (const v of r.variants) {
       const s = b.stats[v.name];
       if (!s) continue;
       const runs = b.runs[v.name] ?? [];
       const cpu = runs.filter((x) => x.cpuMs !== undefined).map((x) => x.cpuMs ?? 0).sort((a, c) => a - c);
+      const cc = b.cpuVsRelease?.[v.name];
       const rss = Math.max(0, ...runs.map((x) => x.maxRssKb ?? 0));
       const c = b.vsRelease[v.name];
       if (s.cv > HIGH_NOISE_CV) noisy.push(`${b.name}/${v.name} (CV ${(s.cv * 100).toFixed(1)}%)`);
@@ -44,6 +45,7 @@ export function formatBenchResults(r: BenchResults, p: Paint = noPaint): string 
         c ? formatComparison(c) : '—',
         c ? formatPValue(c.pValue) : '',
         c?.verdict === 'faster' ? p.green(verdict) : c?.verdict === 'slower' ? p.red(verdict) : verdict,
+        cc ? `${formatComparison(cc)} ${cc.verdict === 'no-difference' ? '' : cc.verdict}`.trim() : '',
       ]);
     }
     out.push(...table(rows, [1, 3, 4, 5]).map((l) => `  ${l}`));
@@ -73,10 +75,12 @@ export function formatBenchResults(r: BenchResults, p: Paint = noPaint): string 
   out.push(...table(vrows, [2, 3, 4]).map((l) => `  ${l}`));
   if (noisy.length > 0) {
     out.push('');
+    const busy = r.benchmarks.some((b) => Object.entries(b.cpuStats ?? {}).some(([v, c]) => (b.stats[v]?.median ?? 0) > 1.5 * c.median));
     out.push(
       p.yellow(
         `high noise: ${noisy.join(', ')}. Close other programs, run more rounds (--runs N or a larger --budget), ` +
-          'or pin the runs to one core (taskset -c 1 pgo bench …, Linux).',
+          'or pin the runs to one core (taskset -c 1 pgo bench …, Linux).' +
+          (busy ? ' The machine is busy (wall time well above CPU time: runs waited for a CPU); the CPU-time speedups are the steadier figure here.' : ''),
       ),
     );
   }

@@ -61,17 +61,28 @@ function binaryInfo(name: string, file: string): VariantResult['binaries'][numbe
   return { name, path: file, fileBytes, textBytes };
 }
 
-/** Stats, comparisons against release: whatever the runs so far allow. */
-export function analyse(runs: Record<string, BenchRun[]>): { stats: Record<string, SampleSummary>; vsRelease: Record<string, Comparison> } {
+type Analysis = Pick<BenchmarkResult, 'stats' | 'vsRelease' | 'cpuStats' | 'cpuVsRelease'>;
+
+function compare(runs: Record<string, number[]>): { stats: Record<string, SampleSummary>; vs: Record<string, Comparison> } {
   const stats: Record<string, SampleSummary> = {};
-  const vsRelease: Record<string, Comparison> = {};
-  const base = (runs[BASELINE_VARIANT] ?? []).map((r) => r.wallMs);
-  for (const [variant, rs] of Object.entries(runs)) {
-    if (rs.length === 0) continue;
-    stats[variant] = summarize(rs.map((r) => r.wallMs));
-    if (variant !== BASELINE_VARIANT && base.length > 0) vsRelease[variant] = compareToBaseline(base, rs.map((r) => r.wallMs));
+  const vs: Record<string, Comparison> = {};
+  const base = runs[BASELINE_VARIANT] ?? [];
+  for (const [variant, xs] of Object.entries(runs)) {
+    if (xs.length === 0) continue;
+    stats[variant] = summarize(xs);
+    if (variant !== BASELINE_VARIANT && base.length > 0) vs[variant] = compareToBaseline(base, xs);
   }
-  return { stats, vsRelease };
+  return { stats, vs };
+}
+
+/** Stats, comparisons against release: whatever the runs so far allow (wall time; CPU time too when measured). */
+export function analyse(runs: Record<string, BenchRun[]>): Analysis {
+  const wall = compare(Object.fromEntries(Object.entries(runs).map(([v, rs]) => [v, rs.map((r) => r.wallMs)])));
+  const all = Object.values(runs).flat();
+  const hasCpu = all.length > 0 && all.every((r) => r.cpuMs !== undefined && r.cpuMs > 0);
+  if (!hasCpu) return { stats: wall.stats, vsRelease: wall.vs };
+  const cpu = compare(Object.fromEntries(Object.entries(runs).map(([v, rs]) => [v, rs.map((r) => r.cpuMs ?? 0)])));
+  return { stats: wall.stats, vsRelease: wall.vs, cpuStats: cpu.stats, cpuVsRelease: cpu.vs };
 }
 
 interface BenchmarkRunContext {
@@ -153,15 +164,16 @@ async function runBenchmark(
       const batch = Array.from({ length: roundsPerCall(r.policy, rounds, elapsedMs) }, () => planner.next());
       const left = roundsLeftEstimate(r.policy, rounds, elapsedMs);
       const total = rounds + left;
+      const first = batch[0]?.index ?? rounds + 1;
+      const etaSeconds = rounds > 0 ? Math.ceil(((elapsedMs / rounds) * left) / 1000) : undefined;
       // At most one progress line a second: short benchmarks run hundreds of rounds.
       if (Date.now() - lastReport >= 1000 || rounds === 0) {
         lastReport = Date.now();
-        const eta = rounds > 0 ? `, ~${Math.ceil(((elapsedMs / rounds) * left) / 1000)}s left` : '';
-        const first = batch[0]?.index ?? rounds + 1;
+        const eta = etaSeconds !== undefined ? `, ~${etaSeconds}s left` : '';
         const span = batch.length > 1 ? `rounds ${first}–${first + batch.length - 1}` : `round ${first}`;
         ctx.reporter.info(`${b.name}: ${span} of ${r.policy.fixedRounds !== undefined ? total : `~${total}`}${eta}`);
-        writeBenchProgress(ctx.layout.root, { component: r.component.name, benchmark: b.name, round: first, total, totalIsEstimate: r.policy.fixedRounds === undefined, etaSeconds: rounds > 0 ? Math.ceil(((elapsedMs / rounds) * left) / 1000) : undefined });
       }
+      writeBenchProgress(ctx.layout.root, { component: r.component.name, benchmark: b.name, round: first, total, totalIsEstimate: r.policy.fixedRounds === undefined, etaSeconds });
       const started = Date.now();
       for (const { job, run: one } of await run(batch.map((x) => x.order), false)) (result.runs[job.id] ??= []).push(one);
       elapsedMs += Date.now() - started;

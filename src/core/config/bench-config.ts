@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { BenchmarkSpec, BuildSettings, VariantSpec } from './config-schema';
+import { keysOf, NAME_PATTERN, PGO_YAML, VARIANT_NAME_PATTERN } from './pgo-yaml-spec';
 
 export type { BenchmarkSpec, VariantSpec } from './config-schema';
 /**
@@ -45,11 +46,12 @@ export function variantBuildSettings(base: BuildSettings, variant: VariantSpec):
   };
 }
 
-const VARIANT_KEYS = ['pgo', 'build'] as const;
-const BENCHMARK_KEYS = ['name', 'command', 'env', 'cwd', 'output'] as const;
-const OUTPUT_KEYS = ['regex'] as const;
-const VARIANT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+// The keys: declared in pgo-yaml-spec.ts, with the JSON Schema.
+const VARIANT = PGO_YAML.keys.variants;
+const BENCHMARK = PGO_YAML.keys.components.value.keys.benchmarks.item;
+const VARIANT_KEYS = keysOf(VARIANT.value);
+const BENCHMARK_KEYS = keysOf(BENCHMARK);
+const OUTPUT_KEYS = keysOf(BENCHMARK.keys.output);
 
 /** `variants: { name: { pgo: true, build: { lto: fat } } }`; `release` is always there, first. */
 export function parseVariants<V extends YamlChecker>(v: V, node: Node | null, parseBuild: BuildParser<V>): VariantSpec[] {
@@ -58,7 +60,7 @@ export function parseVariants<V extends YamlChecker>(v: V, node: Node | null, pa
   const out: VariantSpec[] = [];
   for (const [name, { key, value }] of m) {
     const where = `variants.${name}`;
-    if (!VARIANT_NAME_RE.test(name)) {
+    if (!VARIANT_NAME_PATTERN.test(name)) {
       v.at(key, `variants: "${name}" is not a usable variant name (letters, digits, "_", "-", ".", "+")`);
       continue;
     }
@@ -94,6 +96,10 @@ export function parseBenchmarks(v: YamlChecker, node: Node | null, where: string
     v.at(node, `${where}: expected a list of benchmarks, each with a "command" list`);
     return [];
   }
+  if (node.items.length === 0) {
+    v.at(node, `${where}: the list is empty; add a benchmark, or remove "benchmarks"`);
+    return [];
+  }
   const out: BenchmarkSpec[] = [];
   node.items.forEach((item, i) => {
     const w = `${where}[${i}]`;
@@ -103,7 +109,7 @@ export function parseBenchmarks(v: YamlChecker, node: Node | null, where: string
     const name = m.get('name');
     if (name) {
       const n = v.string(name.value, `${w}.name`);
-      if (n && !NAME_RE.test(n)) v.at(name.value, `${w}.name: use letters, digits, "_", "-" or "." (it names results)`);
+      if (n && !NAME_PATTERN.test(n)) v.at(name.value, `${w}.name: use letters, digits, "_", "-" or "." (it names results)`);
       else if (n) spec.name = n;
     }
     const cmd = m.get('command');

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 
-/** What this parser needs of load-config's Validator (declared here: load-config imports this file). */
-export interface NumberChecker {
+/** What this parser needs of load-config's Validator (not imported: load-config imports this file). */
+interface NumberChecker {
   number(node: Node | null, where: string, min: number): number | undefined;
   at(node: Node | null | undefined, message: string): void;
 }

@@ -1,9 +1,11 @@
+import { PGO_YAML } from './pgo-yaml-spec';
+
 /**
  * The shape of `pgo.yaml`, after validation. Every key is optional; see README "Configuration".
  * Kept separate from the loader so the extension and the CLI can share the types.
  */
-export type LtoSetting = 'off' | 'thin' | 'fat';
-export type DebugSetting = 'none' | 'line-tables-only' | 'limited' | 'full';
+export type LtoSetting = (typeof PGO_YAML.keys.build.keys.lto.values)[number];
+export type DebugSetting = (typeof PGO_YAML.keys.build.keys.debug.values)[number];
 
 export interface WorkloadSpec {
   name: string;
@@ -75,7 +77,7 @@ export interface PgoConfigFile {
   components: ComponentSpec[];
 }
 
-export const DEFAULT_MIN_FREE_GB = 8;
+export const DEFAULT_MIN_FREE_GB = PGO_YAML.keys.minFreeDiskGb.default;
 
 /** Tier cutoffs: the blocks making up this share of all counts are hot / warm (profile/hotness.ts). */
 export interface HotnessCutoffs {
@@ -83,10 +85,19 @@ export interface HotnessCutoffs {
   warmCutoff: number;
 }
 
-export const DEFAULT_CUTOFFS: HotnessCutoffs = { hotCutoff: 0.9, warmCutoff: 0.99 };
+const HOTNESS = PGO_YAML.keys.hotness.keys;
+export const DEFAULT_CUTOFFS: HotnessCutoffs = { hotCutoff: HOTNESS.hotCutoff.default, warmCutoff: HOTNESS.warmCutoff.default };
 
 export function defaultBuildSettings(): BuildSettings {
-  return { profile: 'release', features: [], allFeatures: false, noDefaultFeatures: false, rustflags: [], llvmArgs: [] };
+  const build = PGO_YAML.keys.build.keys;
+  return {
+    profile: build.profile.default,
+    features: [],
+    allFeatures: build.allFeatures.default,
+    noDefaultFeatures: build.noDefaultFeatures.default,
+    rustflags: [],
+    llvmArgs: [],
+  };
 }
 
 export const CONFIG_FILE_NAME = 'pgo.yaml';

@@ -2,19 +2,31 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { ExitCode, PgoError } from '../errors';
+import { closest } from '../util/closest-word';
 import {
   CONFIG_FILE_NAME,
   DEFAULT_CUTOFFS,
   defaultBuildSettings,
   type BuildSettings,
   type ComponentSpec,
-  type DebugSetting,
-  type LtoSetting,
   type PgoConfigFile,
   type WorkloadSpec,
 } from './config-schema';
 import { parseBenchmarks, parseVariants } from './bench-config';
 import { BINARY_SIZE_LIMIT_KEY, parseBinarySizeLimit } from './binary-size-limit';
+import { keysOf, NAME_PATTERN, PGO_YAML, type FieldSpec } from './pgo-yaml-spec';
+
+/** The value kinds the Validator checks one value of, and what each gives. */
+type ScalarSpec = Extract<FieldSpec, { kind: 'string' | 'integer' | 'number' | 'share' | 'boolean' | 'choice' | 'list' }>;
+type ValueOf<F> = F extends { kind: 'choice'; values: readonly (infer V)[] }
+  ? V
+  : F extends { kind: 'integer' | 'number' | 'share' }
+    ? number
+    : F extends { kind: 'boolean' }
+      ? boolean
+      : F extends { kind: 'list' }
+        ? string[]
+        : string;
 
 /** One problem in pgo.yaml, located so an editor can jump to it. */
 export interface ConfigProblem {
@@ -37,7 +49,7 @@ export class ConfigError extends PgoError {
 }
 
 /** Walks the YAML nodes (not a plain object) so every error keeps its line and column. */
-export class Validator {
+class Validator {
   readonly problems: ConfigProblem[] = [];
   /** Where each checked value stands, so later checks (against the workspace) can point at it. */
   readonly locations: Record<string, { line: number; col: number }> = {};
@@ -79,6 +91,38 @@ export class Validator {
       out.set(name, { key, value: (pair.value as Node | null) ?? null });
     }
     return out;
+  }
+
+  /** One value, checked as its declaration in pgo-yaml-spec.ts says. */
+  field<F extends ScalarSpec>(node: Node | null | undefined, where: string, f: F): ValueOf<F> | undefined {
+    const n = node ?? null;
+    const value = ((): unknown => {
+      switch (f.kind) {
+        case 'string': {
+          const text = this.string(n, where);
+          if (text === undefined || !f.pattern || f.pattern.test(text)) return text;
+          this.at(n, `${where}: ${f.patternHint ?? `expected text matching ${f.pattern.source}`}`);
+          return undefined;
+        }
+        case 'integer':
+          return this.integer(n, where, f.min);
+        case 'number':
+          return this.number(n, where, f.min);
+        case 'share': {
+          const x = this.number(n, where, 0);
+          if (x === undefined || (x > 0 && x <= 1)) return x;
+          this.at(n, `${where}: expected a share between 0 and 1, e.g. 0.9`);
+          return undefined;
+        }
+        case 'boolean':
+          return this.bool(n, where);
+        case 'choice':
+          return this.oneOf(n, where, f.values);
+        case 'list':
+          return this.stringList(n, where, { nonEmpty: f.nonEmpty });
+      }
+    })();
+    return value as ValueOf<F> | undefined;
   }
 
   string(node: Node | null, where: string): string | undefined {
@@ -130,38 +174,12 @@ export class Validator {
   }
 }
 
-/** The allowed key nearest to a typo (edit distance ≤ 3), for "did you mean". */
-function closest(word: string, options: readonly string[]): string | undefined {
-  const dist = (a: string, b: string): number => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        const row = d[i] as number[];
-        const prev = d[i - 1] as number[];
-        row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
-      }
-    }
-    return (d[a.length] as number[])[b.length] ?? Infinity;
-  };
-  let best: string | undefined;
-  let bestD = 4;
-  for (const o of options) {
-    const dd = dist(word, o);
-    if (dd < bestD) {
-      best = o;
-      bestD = dd;
-    }
-  }
-  return best;
-}
-
-const TOP_KEYS = ['version', 'defaultComponent', 'artifactDir', 'minFreeDiskGb', 'hotness', 'build', 'variants', 'components'] as const;
-const HOTNESS_KEYS = ['hotCutoff', 'warmCutoff'] as const;
-const BUILD_KEYS = ['profile', 'features', 'allFeatures', 'noDefaultFeatures', 'rustflags', 'llvmArgs', 'lto', 'codegenUnits', 'debug'] as const;
-const COMPONENT_KEYS = ['description', 'packages', 'bins', 'defaultSize', 'workloads', 'benchmarks'] as const;
-const WORKLOAD_KEYS = ['name', 'command', 'env', 'cwd', 'timeoutSeconds'] as const;
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+// The sections and their keys: declared in pgo-yaml-spec.ts, with the JSON Schema.
+const TOP = PGO_YAML.keys;
+const HOTNESS = TOP.hotness.keys;
+const BUILD = TOP.build.keys;
+const COMPONENT = TOP.components.value.keys;
+const WORKLOAD = COMPONENT.workloads.item.keys;
 
 export interface ParsedConfig {
   config: PgoConfigFile;
@@ -184,30 +202,25 @@ export function parseConfig(text: string, file: string): ParsedConfig {
 
   const config: PgoConfigFile = { version: 1, hotness: { ...DEFAULT_CUTOFFS }, build: defaultBuildSettings(), components: [] };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { config, locations: {} };
-  const top = v.map(doc.contents, 'pgo.yaml', [...TOP_KEYS, BINARY_SIZE_LIMIT_KEY]);
+  const top = v.map(doc.contents, 'pgo.yaml', keysOf(PGO_YAML));
   if (top) {
-    const sizeLimit = top.get(BINARY_SIZE_LIMIT_KEY);
-    if (sizeLimit) config.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, BINARY_SIZE_LIMIT_KEY);
     const version = top.get('version');
     if (version && !(isScalar(version.value) && version.value.value === 1)) v.at(version.value, 'version: expected 1 (the only version so far)');
     const dc = top.get('defaultComponent');
-    if (dc) config.defaultComponent = v.string(dc.value, 'defaultComponent');
+    if (dc) config.defaultComponent = v.field(dc.value, 'defaultComponent', TOP.defaultComponent);
     const ad = top.get('artifactDir');
     if (ad) {
-      config.artifactDir = v.string(ad.value, 'artifactDir');
+      config.artifactDir = v.field(ad.value, 'artifactDir', TOP.artifactDir);
       v.mark('artifactDir', ad.value);
     }
     const mf = top.get('minFreeDiskGb');
-    if (mf) config.minFreeDiskGb = v.number(mf.value, 'minFreeDiskGb', 0);
+    if (mf) config.minFreeDiskGb = v.field(mf.value, 'minFreeDiskGb', TOP.minFreeDiskGb);
     const hot = top.get('hotness');
     if (hot) {
-      const hm = v.map(hot.value, 'hotness', HOTNESS_KEYS);
-      const share = (k: (typeof HOTNESS_KEYS)[number]): number | undefined => {
+      const hm = v.map(hot.value, 'hotness', keysOf(TOP.hotness));
+      const share = (k: keyof typeof HOTNESS): number | undefined => {
         const n = hm?.get(k);
-        if (!n) return undefined;
-        const x = v.number(n.value, `hotness.${k}`, 0);
-        if (x !== undefined && (x <= 0 || x > 1)) v.at(n.value, `hotness.${k}: expected a share between 0 and 1, e.g. 0.9`);
-        return x;
+        return n ? v.field(n.value, `hotness.${k}`, HOTNESS[k]) : undefined;
       };
       config.hotness = { hotCutoff: share('hotCutoff') ?? DEFAULT_CUTOFFS.hotCutoff, warmCutoff: share('warmCutoff') ?? DEFAULT_CUTOFFS.warmCutoff };
       if (config.hotness.warmCutoff < config.hotness.hotCutoff) v.at(hot.value, 'hotness: warmCutoff must be at least hotCutoff (warm includes hot)');
@@ -216,6 +229,8 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     if (build) config.build = parseBuild(v, build.value);
     const variants = top.get('variants');
     if (variants) config.variants = parseVariants(v, variants.value, parseBuild);
+    const sizeLimit = top.get(BINARY_SIZE_LIMIT_KEY);
+    if (sizeLimit) config.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, BINARY_SIZE_LIMIT_KEY);
     const comps = top.get('components');
     if (comps) config.components = parseComponents(v, comps.value);
     if (config.defaultComponent && comps && !config.components.some((c) => c.name === config.defaultComponent) && dc) {
@@ -226,20 +241,20 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   return { config, file, locations: v.locations };
 }
 
-export function parseBuild(v: Validator, node: Node | null, where = 'build'): BuildSettings {
+function parseBuild(v: Validator, node: Node | null, where = 'build'): BuildSettings {
   const b = defaultBuildSettings();
-  const m = v.map(node, where, BUILD_KEYS);
+  const m = v.map(node, where, keysOf(TOP.build));
   if (!m) return b;
-  const get = (k: (typeof BUILD_KEYS)[number]): Node | null | undefined => m.get(k)?.value;
-  if (m.has('profile')) b.profile = v.string(get('profile') ?? null, `${where}.profile`) ?? b.profile;
-  if (m.has('features')) b.features = v.stringList(get('features') ?? null, `${where}.features`) ?? [];
-  if (m.has('allFeatures')) b.allFeatures = v.bool(get('allFeatures') ?? null, `${where}.allFeatures`) ?? false;
-  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.bool(get('noDefaultFeatures') ?? null, `${where}.noDefaultFeatures`) ?? false;
-  if (m.has('rustflags')) b.rustflags = v.stringList(get('rustflags') ?? null, `${where}.rustflags`) ?? [];
-  if (m.has('llvmArgs')) b.llvmArgs = v.stringList(get('llvmArgs') ?? null, `${where}.llvmArgs`) ?? [];
-  if (m.has('lto')) b.lto = v.oneOf<LtoSetting>(get('lto') ?? null, `${where}.lto`, ['off', 'thin', 'fat']);
-  if (m.has('codegenUnits')) b.codegenUnits = v.integer(get('codegenUnits') ?? null, `${where}.codegenUnits`, 1);
-  if (m.has('debug')) b.debug = v.oneOf<DebugSetting>(get('debug') ?? null, `${where}.debug`, ['none', 'line-tables-only', 'limited', 'full']);
+  const get = (k: keyof typeof BUILD): Node | null | undefined => m.get(k)?.value;
+  if (m.has('profile')) b.profile = v.field(get('profile'), `${where}.profile`, BUILD.profile) ?? b.profile;
+  if (m.has('features')) b.features = v.field(get('features'), `${where}.features`, BUILD.features) ?? [];
+  if (m.has('allFeatures')) b.allFeatures = v.field(get('allFeatures'), `${where}.allFeatures`, BUILD.allFeatures) ?? false;
+  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.field(get('noDefaultFeatures'), `${where}.noDefaultFeatures`, BUILD.noDefaultFeatures) ?? false;
+  if (m.has('rustflags')) b.rustflags = v.field(get('rustflags'), `${where}.rustflags`, BUILD.rustflags) ?? [];
+  if (m.has('llvmArgs')) b.llvmArgs = v.field(get('llvmArgs'), `${where}.llvmArgs`, BUILD.llvmArgs) ?? [];
+  if (m.has('lto')) b.lto = v.field(get('lto'), `${where}.lto`, BUILD.lto);
+  if (m.has('codegenUnits')) b.codegenUnits = v.field(get('codegenUnits'), `${where}.codegenUnits`, BUILD.codegenUnits);
+  if (m.has('debug')) b.debug = v.field(get('debug'), `${where}.debug`, BUILD.debug);
   for (const flag of b.rustflags) {
     if (/^-C\s*profile-(generate|use)/.test(flag) || /^-Cprofile-/.test(flag)) {
       v.at(get('rustflags') ?? null, `${where}.rustflags: "${flag}" is set by the pipeline itself; remove it`);
@@ -252,37 +267,38 @@ function parseComponents(v: Validator, node: Node | null): ComponentSpec[] {
   const m = v.map(node, 'components', []);
   if (!m) return [];
   const out: ComponentSpec[] = [];
+  const reserved: readonly string[] = TOP.components.reserved;
   for (const [name, { key, value }] of m) {
-    if (!NAME_RE.test(name) || name === 'all') {
-      v.at(key, `components: "${name}" is not a usable component name (letters, digits, "_", "-", "."; "all" is reserved)`);
+    if (!NAME_PATTERN.test(name) || reserved.includes(name)) {
+      v.at(key, `components: "${name}" is not a usable component name (letters, digits, "_", "-", "."; ${reserved.map((r) => `"${r}"`).join(', ')} is reserved)`);
       continue;
     }
     const where = `components.${name}`;
-    const cm = v.map(value, where, [...COMPONENT_KEYS, BINARY_SIZE_LIMIT_KEY]);
+    const cm = v.map(value, where, keysOf(TOP.components.value));
     if (!cm) continue;
     const spec: ComponentSpec = { name, packages: [], bins: [], workloads: [] };
-    const sizeLimit = cm.get(BINARY_SIZE_LIMIT_KEY);
-    if (sizeLimit) spec.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, `${where}.${BINARY_SIZE_LIMIT_KEY}`);
     const desc = cm.get('description');
-    if (desc) spec.description = v.string(desc.value, `${where}.description`);
+    if (desc) spec.description = v.field(desc.value, `${where}.description`, COMPONENT.description);
     const pk = cm.get('packages');
     v.mark(where, key);
     if (pk) {
-      spec.packages = v.stringList(pk.value, `${where}.packages`, { nonEmpty: true }) ?? [];
+      spec.packages = v.field(pk.value, `${where}.packages`, COMPONENT.packages) ?? [];
       v.mark(`${where}.packages`, pk.value);
     }
     else v.at(key, `${where}: "packages" is required (the Cargo packages this component builds)`);
     const bins = cm.get('bins');
     if (bins) {
-      spec.bins = v.stringList(bins.value, `${where}.bins`) ?? [];
+      spec.bins = v.field(bins.value, `${where}.bins`, COMPONENT.bins) ?? [];
       v.mark(`${where}.bins`, bins.value);
     }
     const ds = cm.get('defaultSize');
-    if (ds) spec.defaultSize = v.integer(ds.value, `${where}.defaultSize`, 1);
+    if (ds) spec.defaultSize = v.field(ds.value, `${where}.defaultSize`, COMPONENT.defaultSize);
     const wl = cm.get('workloads');
     if (wl) spec.workloads = parseWorkloads(v, wl.value, `${where}.workloads`);
     const bm = cm.get('benchmarks');
     if (bm) spec.benchmarks = parseBenchmarks(v, bm.value, `${where}.benchmarks`);
+    const sizeLimit = cm.get(BINARY_SIZE_LIMIT_KEY);
+    if (sizeLimit) spec.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, `${where}.${BINARY_SIZE_LIMIT_KEY}`);
     out.push(spec);
   }
   return out;
@@ -301,21 +317,17 @@ function parseWorkloads(v: Validator, node: Node | null, where: string): Workloa
   const out: WorkloadSpec[] = [];
   node.items.forEach((item, i) => {
     const w = `${where}[${i}]`;
-    const m = v.map(item as Node, w, WORKLOAD_KEYS);
+    const m = v.map(item as Node, w, keysOf(COMPONENT.workloads.item));
     if (!m) return;
     const spec: WorkloadSpec = { name: `workload-${i + 1}`, command: [], env: {} };
     const name = m.get('name');
-    if (name) {
-      const n = v.string(name.value, `${w}.name`);
-      if (n && !NAME_RE.test(n)) v.at(name.value, `${w}.name: use letters, digits, "_", "-" or "." (it names a folder)`);
-      else if (n) spec.name = n;
-    }
+    if (name) spec.name = v.field(name.value, `${w}.name`, WORKLOAD.name) ?? spec.name;
     const cmd = m.get('command');
     if (cmd) {
       if (isScalar(cmd.value) && typeof cmd.value.value === 'string') {
         v.at(cmd.value, `${w}.command: expected an argument list such as ["{bin:app}", "--size", "{size}"], not a shell string`);
       } else {
-        spec.command = v.stringList(cmd.value, `${w}.command`, { nonEmpty: true }) ?? [];
+        spec.command = v.field(cmd.value, `${w}.command`, WORKLOAD.command) ?? [];
       }
     } else {
       v.at(item as Node, `${w}: "command" is required`);
@@ -323,19 +335,20 @@ function parseWorkloads(v: Validator, node: Node | null, where: string): Workloa
     const env = m.get('env');
     if (env) {
       const em = v.map(env.value, `${w}.env`, []);
+      const forbidden: readonly string[] = WORKLOAD.env.forbidden;
       for (const [k, { value }] of em ?? []) {
-        if (k === 'LLVM_PROFILE_FILE') v.at(value, `${w}.env.LLVM_PROFILE_FILE: set by the pipeline itself (each run's raw profiles go to their own folder); remove it`);
+        if (forbidden.includes(k)) v.at(value, `${w}.env.${k}: set by the pipeline itself (each run's raw profiles go to their own folder); remove it`);
         else if (isScalar(value) && value.value !== null && typeof value.value !== 'object') spec.env[k] = String(value.value);
         else v.at(value, `${w}.env.${k}: expected a string`);
       }
     }
     const cwd = m.get('cwd');
     if (cwd) {
-      spec.cwd = v.string(cwd.value, `${w}.cwd`);
+      spec.cwd = v.field(cwd.value, `${w}.cwd`, WORKLOAD.cwd);
       v.mark(`${w}.cwd`, cwd.value);
     }
     const to = m.get('timeoutSeconds');
-    if (to) spec.timeoutSeconds = v.number(to.value, `${w}.timeoutSeconds`, 1);
+    if (to) spec.timeoutSeconds = v.field(to.value, `${w}.timeoutSeconds`, WORKLOAD.timeoutSeconds);
     if (out.some((o) => o.name === spec.name)) v.at(name?.value ?? (item as Node), `${w}.name: "${spec.name}" is used twice`);
     out.push(spec);
   });

@@ -117,7 +117,7 @@ export function parseLlvmVersion(text: string): { version: string; major: number
 export function llvmToolLocations(tool: LlvmToolName, search: LlvmToolSearch = {}): LlvmToolLocation[] {
   const spec: LlvmToolSpec = LLVM_TOOLS[tool];
   const env = search.env ?? process.env;
-  const pathVar = env.PATH ?? '';
+  const pathVar = env.PATH ?? env.Path ?? ''; // Windows spells it Path in a copied env object
   const root = search.fsRoot ?? '/';
   const exe = (search.platform ?? process.platform) === 'win32' ? '.exe' : '';
   const file = `${tool}${exe}`;
