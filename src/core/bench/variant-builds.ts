@@ -13,7 +13,7 @@ import { runPhase, type ComponentOutcome } from '../pipeline/run-pipeline';
 import type { PhaseName } from '../pipeline/reporter';
 import { writeFileAtomic } from '../util/atomic-write';
 import { readJson } from '../util/read-json';
-import { sourceHash } from '../workspace/source-state';
+import { buildSourceHash, sourceHash, sourcesBeforeBuild } from '../workspace/source-state';
 import { VariantLayout } from './variant-layout';
 
 /** A variant, built (or found fresh) and ready to run. */
@@ -79,9 +79,12 @@ async function buildPlain(vctx: BuildContext, spec: VariantSpec, settings: Build
   fs.rmSync(stampFile, { force: true });
   vctx.reporter.info(`variant ${spec.name}: cargo ${inv.args.join(' ')}`);
   const started = Date.now();
+  // The first build writes Cargo.lock: stamp the sources cargo compiled (source-state.ts).
+  const before = sourcesBeforeBuild(vctx.project.workspace);
   await runCargoBuild(inv, vctx.project.workspace.root, vctx.reporter, vctx.signal, `the ${spec.name} build`);
   const buildSeconds = (Date.now() - started) / 1000;
-  writeFileAtomic(stampFile, JSON.stringify({ fingerprint: inv.fingerprint, sourceHash: sources, binaries: [...binaries.values()], buildSeconds } satisfies PlainBuildStamp, null, 2));
+  const built = buildSourceHash(vctx.project.workspace, before);
+  writeFileAtomic(stampFile, JSON.stringify({ fingerprint: inv.fingerprint, sourceHash: built, binaries: [...binaries.values()], buildSeconds } satisfies PlainBuildStamp, null, 2));
   return { spec, settings, ctx: vctx, binaries, reused: false, buildSeconds };
 }
 
