@@ -29,12 +29,8 @@ const COMMAND_TABLE = {
   'delete-profile': { usage: 'delete-profile C|all', help: "delete a component's profile, its metadata and source index (not its builds)", operand: 'component' },
   archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
   restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
-  bench: {
-    usage: 'bench [component|all]',
-    help: 'is it faster? build release, pgo, lto, lto+pgo (or pgo.yaml\'s variants), run the benchmarks alternately, compare with release (median, 95% CI, verdict), check outputs agree and the training\'s coverage, recommend one',
-    operand: 'component',
-  },
-  verify: { usage: 'verify [component]', help: "run the component's tests (cargo test) built with the PGO profile and settings", operand: 'component' },
+  bench: { usage: 'bench [component|all]', help: 'is it faster? release vs pgo, lto, lto+pgo, measured alternately, with statistics', operand: 'component' },
+  verify: { usage: 'verify [component]', help: "the component's tests (cargo test) built with the PGO profile", operand: 'component' },
   report: { usage: 'report [component|all]', help: 'write <artifact dir>/report/index.html (plots, offline) and report.md', operand: 'component' },
   help: { usage: 'help', help: '', operand: 'component' },
 } as const satisfies Record<string, CommandSpec>;
@@ -100,13 +96,13 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
-  runs: { type: 'string', arg: 'N', example: '10', help: "bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's 95% CI is within 4% or the budget is spent)", apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
-  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, in seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
+  runs: { type: 'string', arg: 'N', example: '10', help: 'bench: N measured rounds (default: adaptive, ≥ 5, until the CIs are within 4%)', apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
+  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
   variants: {
     type: 'string',
     arg: 'a,b',
     example: 'pgo,lto',
-    help: 'bench: only these variants (release, the baseline, is always included)',
+    help: 'bench: only these variants (and release, the baseline)',
     apply: (a, v) => {
       a.variants = v.split(',').map((x) => x.trim()).filter(Boolean);
       if (a.variants.length === 0) throw usage('--variants needs a comma-separated list of variant names', 'e.g. --variants pgo,lto');
