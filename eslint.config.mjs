@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
  * The adapters sit on top: src/cli and src/vscode import the core, never each other, and the core
  * imports neither (nor the `vscode` module). A new folder under src/core goes into this list.
  */
-const CORE_LAYERS = ['errors.ts', 'util', 'demangle', 'toolchain', 'workspace', 'config', 'profile', 'pipeline', 'report', 'commands'];
+const CORE_LAYERS = ['errors.ts', 'util', 'demangle', 'dwarf', 'toolchain', 'workspace', 'config', 'profile', 'pipeline', 'report', 'commands'];
 
 const layerZones = CORE_LAYERS.slice(0, -1).map((layer, i) => ({
   target: `./src/core/${layer}`,

@@ -5,6 +5,8 @@
 //   read-keep <llvm-profdata> <profdata>  the same with keepBlockCounts
 //   parse <show-output.txt>          parse only: stream pre-captured show text through ShowOutputParser
 //   annotate                         lenses + decorations for a 5,000-line file with 500 profiled functions
+//   dwarf-builtin <binary> <llvm-bin-dir>   the source lookup with the built-in DWARF reader (the engine's first path)
+//   dwarf-tools <binary> <llvm-bin-dir>     the same lookup through llvm-dwarfdump (the fallback), in the same run
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import type { ProfileFunction, ProfileSummary } from '../src/core/profile/profile-model';
@@ -13,6 +15,9 @@ import { ShowOutputParser } from '../src/core/profile/show-output-parser';
 import { annotateFile } from '../src/core/profile/file-annotations';
 import { functionHash } from '../src/core/profile/rust-fn-body';
 import type { FunctionHeat } from '../src/core/profile/source-index';
+import { splitProfileName } from '../src/core/demangle';
+import { instrumentedFunctionNames } from '../src/core/profile/elf-prf-names';
+import { lookupSourceLocations } from '../src/core/profile/source-locations';
 
 /** One editor update: annotateFile on the document's text, as the extension runs it (median of 30). */
 function annotateBench(): { msUnchanged: number; msShifted: number; annotations: number } {
@@ -67,6 +72,15 @@ async function main(): Promise<void> {
   else if (mode === 'parse') data = await parseFile(a);
   else if (mode === 'annotate') {
     process.stdout.write(`${JSON.stringify({ mode, lines: 5000, ...annotateBench() })}\n`);
+    return;
+  }
+  else if (mode === 'dwarf-builtin' || mode === 'dwarf-tools') {
+    const names = new Set((instrumentedFunctionNames(a) ?? []).map((n) => splitProfileName(n).mangled));
+    const t = process.hrtime.bigint();
+    const r = await lookupSourceLocations({ binaries: [a], llvmBinDir: b, mangledNames: names, builtinReader: mode === 'dwarf-builtin' });
+    const lookupMs = Number(process.hrtime.bigint() - t) / 1e6;
+    const maxRssKb = process.resourceUsage().maxRSS;
+    process.stdout.write(`${JSON.stringify({ mode, ms: lookupMs, maxRssKb, names: names.size, mapped: r.locations.size, method: r.method, locations: [...r.locations].map(([n, l]) => `${n} ${l.file}:${l.line}`).sort() })}\n`);
     return;
   }
   else if (mode !== 'baseline') throw new Error(`unknown mode ${mode}`);

@@ -8,12 +8,20 @@
 //     to /dev/null; readProfile() (that same show plus our parser, as the engine runs it); and the
 //     parser alone, streaming the pre-captured show text from disk with readline. Peak memory is
 //     the child node process's maxRSS minus a baseline node process that only loads the code.
+//  3. Source mapping (the source index built at merge): builds examples/midi-studio instrumented
+//     with `debug = limited` (its own setting) and `debug = full` (a larger binary), and maps every
+//     instrumented function of each binary to file:line twice, interleaved, each in its own
+//     process: with the built-in DWARF reader (the engine's first path) and through llvm-dwarfdump
+//     (the fallback). Time, peak RSS (of the largest process: node, or llvm-dwarfdump under it;
+//     measured with /usr/bin/time when present), how many functions each maps, and whether the
+//     two agree on every line. Target: the built-in reader no slower than llvm-dwarfdump.
 // Needs `node scripts/build.mjs` only for dist/cli.js (to find the matching llvm-profdata).
 // Options: --functions N (default 100000), --runs N (default 3), --llvm-profdata PATH,
-//          --keep (keep the temp dir), --strict (exit 1 when a target is missed).
+//          --keep (keep the temp dir), --strict (exit 1 when a target is missed),
+//          --skip-dwarf (no source-mapping part: it builds the example twice).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +35,7 @@ const FUNCTIONS = Number(argValue('--functions') ?? 100_000);
 const RUNS = Number(argValue('--runs') ?? 3);
 const KEEP = process.argv.includes('--keep');
 const STRICT = process.argv.includes('--strict');
+const SKIP_DWARF = process.argv.includes('--skip-dwarf');
 const TARGET_PARSE_RATIO = 0.5; // parse only ≤ 0.5× llvm-profdata's own print time
 const TARGET_READ_RATIO = 1 + TARGET_PARSE_RATIO; // readProfile = print + parse, overlapped
 const TARGET_UPDATE_MS = 10;
@@ -152,6 +161,80 @@ function runEntry(bundle, args) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** runEntry, with the peak RSS of the largest process in its tree (GNU time's %M) when available. */
+function runEntryTree(bundle, args) {
+  if (!GNU_TIME) return { ...runEntry(bundle, args), treeKb: undefined };
+  const r = spawnSync(GNU_TIME, ['-f', 'maxrss-kb=%M', process.execPath, bundle, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr ?? ''}`);
+  const treeKb = Number(/maxrss-kb=(\d+)/.exec(r.stderr ?? '')?.[1]);
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()), treeKb };
+}
+
+/** The example, instrumented, with CARGO_PROFILE_RELEASE_DEBUG=`debug`: its two binaries. */
+function buildExample(dir, debug) {
+  const target = join(dir, `example-${debug}`);
+  const t = process.hrtime.bigint();
+  sh('cargo', ['build', '--release', '--quiet', '--target-dir', target], {
+    cwd: join(repo, 'examples', 'midi-studio'),
+    env: { ...process.env, CARGO_PROFILE_RELEASE_DEBUG: debug, RUSTFLAGS: `-Cprofile-generate=${join(dir, 'profraw')}` },
+  });
+  const buildS = Number(process.hrtime.bigint() - t) / 1e9;
+  return { buildS, binaries: ['midi-import', 'daw-render'].map((b) => join(target, 'release', b)) };
+}
+
+function benchSourceMapping(bundle, dir, llvmProfdata, baseKb) {
+  const llvmBinDir = dirname(realpathSync(llvmProfdata));
+  console.log(`\nsource mapping (the source index built at merge), median of ${RUNS}; llvm-dwarfdump from ${llvmBinDir} or the tool finder:`);
+  const rows = [];
+  for (const debug of ['limited', 'full']) {
+    const { buildS, binaries } = buildExample(dir, debug);
+    for (const bin of binaries) {
+      const builtin = [];
+      const tools = [];
+      for (let i = 0; i < RUNS; i++) {
+        builtin.push(runEntryTree(bundle, ['dwarf-builtin', bin, llvmBinDir]));
+        tools.push(runEntryTree(bundle, ['dwarf-tools', bin, llvmBinDir]));
+      }
+      const b = builtin[0];
+      const t = tools[0];
+      const toolLines = new Set(t.locations);
+      const agree = b.locations.filter((l) => toolLines.has(l)).length;
+      const peakMb = (ms) => (median(ms.map((m) => m.treeKb ?? m.maxRssKb)) - baseKb) / 1024;
+      rows.push({
+        name: `${bin.split('/').pop()} (debug=${debug}, ${(statSync(bin).size / (1 << 20)).toFixed(1)} MB, built in ${buildS.toFixed(0)} s)`,
+        builtinMs: median(builtin.map((m) => m.ms)),
+        toolsMs: median(tools.map((m) => m.ms)),
+        builtinMb: peakMb(builtin),
+        toolsMb: peakMb(tools),
+        names: b.names,
+        builtinMapped: b.mapped,
+        toolsMapped: t.mapped,
+        agree,
+        toolsMethod: t.method,
+      });
+    }
+  }
+  const table = [['binary', 'built-in', 'llvm-dwarfdump', 'ratio', 'peak RSS built-in / dwarfdump', 'mapped built-in / dwarfdump of N', 'same line', 'met']];
+  for (const r of rows) {
+    table.push([
+      r.name,
+      `${r.builtinMs.toFixed(0)} ms`,
+      `${r.toolsMs.toFixed(0)} ms`,
+      `${(r.builtinMs / r.toolsMs).toFixed(2)}×`,
+      `${r.builtinMb.toFixed(0)} / ${r.toolsMb.toFixed(0)} MB`,
+      `${r.builtinMapped} / ${r.toolsMapped} of ${r.names}`,
+      `${r.agree} of ${r.toolsMapped}`,
+      r.builtinMs <= r.toolsMs && r.agree >= r.toolsMapped ? 'yes' : 'NO',
+    ]);
+  }
+  const w = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  for (const row of table) console.log(row.map((cell, c) => cell.padEnd(w[c])).join('  '));
+  console.log(`(peak RSS: of the largest process${GNU_TIME ? ' (GNU time %M)' : ' (node only)'}, minus a bare node process; dwarfdump path method: ${[...new Set(rows.map((r) => r.toolsMethod))].join(', ')})`);
+  return rows.map((r) => [r.name, '', '', r.builtinMs <= r.toolsMs && r.agree >= r.toolsMapped]);
+}
+
 async function main() {
   const llvmProfdata = findLlvmProfdata();
   const dir = mkdtempSync(join(tmpdir(), 'pgo-bench-profile-'));
@@ -233,6 +316,7 @@ async function main() {
     console.log('\nlenses + decorations (annotateFile: locate, stale check, texts), median of 30:');
     for (const [name, value, target, met] of annRows) console.log(line([name, value, target, met ? 'yes' : 'NO']));
     rows.push(...annRows);
+    if (!SKIP_DWARF) rows.push(...benchSourceMapping(bundle, dir, llvmProfdata, baseKb));
     const missed = rows.filter((row) => row[3] === false).length;
     console.log(missed ? `${missed} target(s) missed` : 'all targets met');
     if (missed && STRICT) process.exitCode = 1;

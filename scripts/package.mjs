@@ -1,5 +1,5 @@
 // npm run package: production bundles (esbuild, minified, no source maps), then a .vsix with
-// vsce. .vscodeignore is an allow-list, so the package holds the two bundles, icons and docs only.
+// vsce. .vscodeignore is an allow-list, so the package holds the bundles (CLI, extension, engine worker), icons and docs only.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -4,14 +4,14 @@ import * as vscode from 'vscode';
 import { starterConfig } from '../core/config/starter-config';
 import { CONFIG_FILE_NAME } from '../core/config/config-schema';
 import { errorMessage } from '../core/errors';
-import { cleanArtifacts, deleteProfile } from '../core/pipeline/clean-artifacts';
-import { archiveProfiles, restoreProfiles } from '../core/pipeline/profile-archive';
-import { createEngineContext, requireProfdata } from '../core/pipeline/engine-context';
-import { hottestFunctions, type RankedFunction } from '../core/profile/hot-functions';
-import { readProfile } from '../core/profile/read-profile';
+import { archive, restore } from '../core/commands/archive';
+import { clean, deleteProfiles } from '../core/commands/clean';
+import { checkPrerequisites } from '../core/commands/doctor';
+import { isMissing, showProfiles } from '../core/commands/show-profile';
+import type { EngineContext } from '../core/pipeline/engine-context';
+import type { RankedFunction } from '../core/profile/hot-functions';
 import { formatHotTable, percent } from '../core/report/format';
-import { runDoctor, type DoctorReport } from '../core/toolchain/doctor';
-import { checkWorkspace } from '../core/config/workspace-check';
+import type { DoctorReport } from '../core/toolchain/doctor';
 import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
 import { doctorMarkdown, type ReportDocuments } from './doctor-report';
 import { TASK_TYPE, type TaskPhase } from './pgo-tasks';
@@ -25,6 +25,7 @@ import type { HeatIndex } from './heat-index';
 import type { HotPathAnnotations } from './hot-path-annotations';
 import { compareBuilds, type CompareOutcome } from './compare-builds';
 import type { ReportPanel } from './report-panel';
+import type { EngineWorker } from './engine-worker-client';
 
 /**
  * Every command takes an optional argument object, so tests and keybindings can run it without
@@ -53,6 +54,7 @@ export interface CommandDeps {
   heat: HeatIndex;
   annotations: HotPathAnnotations;
   reportPanel: ReportPanel;
+  worker: EngineWorker;
 }
 
 /** Arguments of the function-level commands (from a CodeLens or a sidebar item). */
@@ -115,20 +117,20 @@ export class Commands {
     );
   }
 
-  /** The workspace to act on, loaded; an error message that says what to do otherwise. */
-  private workspace(args: CommandArgs): PgoWorkspace | undefined {
-    const ws = this.d.registry.pick(args.folder);
+  /** The workspace to act on, loaded, with its engine context; an error message that says what to do otherwise. */
+  private async workspace(args: CommandArgs): Promise<(PgoWorkspace & { engine: EngineContext }) | undefined> {
+    const ws = await this.d.registry.pickLoaded(args.folder);
     if (!ws) {
       void vscode.window.showErrorMessage('PGO: no Cargo workspace is open. Open a folder that contains a Cargo.toml.');
       return undefined;
     }
-    if (!ws.project) {
+    if (!ws.engine) {
       void vscode.window.showErrorMessage(`PGO: ${ws.label} cannot be used: ${ws.error ?? 'not loaded'}`, 'Open pgo.yaml').then((c) => {
         if (c) void this.openConfig({ folder: ws.root });
       });
       return undefined;
     }
-    return ws;
+    return ws as PgoWorkspace & { engine: EngineContext };
   }
 
   private async pickComponent(ws: PgoWorkspace, args: CommandArgs, allowAll: boolean): Promise<string | undefined> {
@@ -166,7 +168,7 @@ export class Commands {
   }
 
   private async runPhase(phase: TaskPhase, args: CommandArgs): Promise<TaskOutcome | undefined> {
-    const ws = this.workspace(args);
+    const ws = await this.workspace(args);
     if (!ws) return undefined;
     const component = await this.pickComponent(ws, args, phase === 'pipeline');
     if (!component) return undefined;
@@ -192,7 +194,7 @@ export class Commands {
 
   /** `pgo bench` as a task, with progress and cancellation (compare-builds.ts). */
   private async compareBuilds(args: CommandArgs): Promise<CompareOutcome | undefined> {
-    const ws = this.workspace(args);
+    const ws = await this.workspace(args);
     if (!ws) return undefined;
     const component = await this.pickComponent(ws, args, true);
     if (!component) return undefined;
@@ -214,7 +216,7 @@ export class Commands {
   }
 
   private async showReport(args: CommandArgs): Promise<string | undefined> {
-    const ws = this.workspace(args);
+    const ws = await this.workspace(args);
     if (!ws) return undefined;
     const component = await this.pickComponent(ws, args, true);
     if (!component) return undefined;
@@ -222,18 +224,13 @@ export class Commands {
   }
 
   private async checkPrerequisites(args: CommandArgs): Promise<DoctorReport | undefined> {
-    const ws = this.d.registry.pick(args.folder);
+    const ws = await this.d.registry.pickLoaded(args.folder);
     if (!ws) {
       void vscode.window.showErrorMessage('PGO: no Cargo workspace is open.');
       return undefined;
     }
-    const settings = readSettings(ws.folder.uri);
-    const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'PGO: checking prerequisites…' },
-      async () => {
-        const wsCheck = await checkWorkspace(ws.root, toOverrides(settings));
-        return runDoctor({ llvmProfdataPath: settings.llvmProfdataPath, artifactDir: wsCheck.artifactDir, minFreeGb: wsCheck.minFreeGb, cwd: ws.root, extra: [wsCheck.check] });
-      },
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PGO: checking prerequisites…' }, () =>
+      checkPrerequisites(ws.root, toOverrides(readSettings(ws.folder.uri))),
     );
     for (const c of report.checks) this.d.log.info(`doctor: ${c.status} ${c.title}: ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`);
     await this.d.reports.show('PGO Prerequisites', doctorMarkdown(report, ws.label));
@@ -243,19 +240,18 @@ export class Commands {
   }
 
   private async clean(args: CommandArgs): Promise<string[] | undefined> {
-    const ws = this.workspace(args);
-    if (!ws?.project) return undefined;
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
     const target = args.component && args.component !== 'all' ? `the "${args.component}" PGO data` : 'all PGO data';
     if (!args.confirmed) {
       const ok = await vscode.window.showWarningMessage(
-        `Delete ${target} (profiles, raw profiles, instrumented and optimized builds) in ${ws.project.artifactRoot}?`,
+        `Delete ${target} (profiles, raw profiles, instrumented and optimized builds) in ${ws.engine.project.artifactRoot}?`,
         { modal: true, detail: 'Your own target/ builds are not touched.' },
         'Delete',
       );
       if (ok !== 'Delete') return undefined;
     }
-    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-    const removed = cleanArtifacts(ctx, args.component && args.component !== 'all' ? args.component : undefined);
+    const { removed } = clean(ws.engine, args.component);
     this.d.log.info(`clean: removed ${removed.join(', ') || 'nothing'}`);
     await this.d.registry.touch();
     void vscode.window.showInformationMessage(removed.length > 0 ? `PGO: removed ${removed.length} folder(s) of PGO data.` : 'PGO: nothing to clean.');
@@ -263,18 +259,17 @@ export class Commands {
   }
 
   private async archive(args: CommandArgs): Promise<string | undefined> {
-    const ws = this.workspace(args);
-    if (!ws?.project) return undefined;
-    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-    const { file, entries } = archiveProfiles(ctx, args.file);
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
+    const { file, entries } = await archive(ws.engine, args.file);
     this.d.log.info(`archived ${entries.join(', ')} into ${file}`);
     void vscode.window.showInformationMessage(`PGO: profiles archived in ${path.basename(file)} (${entries.length} files).`);
     return file;
   }
 
   private async restore(args: CommandArgs): Promise<string[] | undefined> {
-    const ws = this.workspace(args);
-    if (!ws?.project) return undefined;
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
     let file = args.file;
     if (!file) {
       const picked = await vscode.window.showOpenDialog({
@@ -286,8 +281,7 @@ export class Commands {
       file = picked?.[0]?.fsPath;
       if (!file) return undefined;
     }
-    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-    const written = restoreProfiles(ctx, file);
+    const written = await restore(ws.engine, file, ws.root);
     this.d.log.info(`restored ${written.join(', ')}`);
     await this.d.registry.touch();
     void vscode.window.showInformationMessage(`PGO: restored ${written.length} file(s) from ${path.basename(file)}.`);
@@ -295,22 +289,21 @@ export class Commands {
   }
 
   private async deleteProfile(args: CommandArgs): Promise<string[] | undefined> {
-    const ws = this.workspace(args);
-    if (!ws?.project) return undefined;
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
     const component = await this.pickComponent(ws, args, false);
     if (!component) return undefined;
     if (!args.confirmed) {
       const ok = await vscode.window.showWarningMessage(`Delete the "${component}" profile and its metadata?`, { modal: true }, 'Delete');
       if (ok !== 'Delete') return undefined;
     }
-    const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-    const removed = deleteProfile(ctx, component);
+    const removed = deleteProfiles(ws.engine, component);
     await this.d.registry.touch();
     return removed;
   }
 
   private async revealProfile(args: CommandArgs): Promise<void> {
-    const ws = this.workspace(args);
+    const ws = await this.workspace(args);
     const component = ws ? await this.pickComponent(ws, args, false) : undefined;
     const file = ws && component ? ws.layout?.profdata(component) : undefined;
     if (!file || !fs.existsSync(file)) {
@@ -323,7 +316,7 @@ export class Commands {
   }
 
   private async openConfig(args: CommandArgs): Promise<vscode.Uri | undefined> {
-    const ws = this.d.registry.pick(args.folder);
+    const ws = await this.d.registry.pickLoaded(args.folder);
     if (!ws) {
       void vscode.window.showErrorMessage('PGO: no Cargo workspace is open.');
       return undefined;
@@ -340,8 +333,8 @@ export class Commands {
   }
 
   private async showHotFunctions(args: CommandArgs): Promise<RankedFunction[] | undefined> {
-    const ws = this.workspace(args);
-    if (!ws?.project) return undefined;
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
     const withProfile = ws.componentStates().filter((s) => s.profdata);
     if (withProfile.length === 0) {
       const c = await vscode.window.showInformationMessage('PGO: no profile yet.', 'Build Pipeline');
@@ -356,15 +349,12 @@ export class Commands {
     const state = withProfile.find((s) => s.component.name === component);
     if (!state?.profdata) return undefined;
     const profdata = state.profdata;
-    const { rows, total } = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' },
-      async () => {
-        const ctx = await createEngineContext(ws.root, { overrides: toOverrides(readSettings(ws.folder.uri)) });
-        const llvm = await requireProfdata(ctx);
-        const data = await readProfile(llvm.path, profdata);
-        return { rows: hottestFunctions(data.functions, 50), total: data.summary.totalCount };
-      },
+    // The same core command as `pgo show`; the profile is read in the engine worker, off this loop.
+    const [shown] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' }, () =>
+      showProfiles(ws.engine, [state.component], { top: 50, read: (llvm, file, top, signal) => this.d.worker.hotFunctions(llvm, file, top, signal) }),
     );
+    if (!shown || isMissing(shown)) return undefined; // deleted meanwhile
+    const { hottest: rows, totalCount: total } = shown;
     this.d.log.info(`hot functions of ${profdata}:\n${formatHotTable(rows, total)}`);
     // Shown, not awaited: the command returns the rows (for callers and tests) while the list is open.
     const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { row: RankedFunction }>();

@@ -9,6 +9,7 @@ import { WorkspaceRegistry } from './workspace-registry';
 import { HeatIndex } from './heat-index';
 import { HotPathAnnotations } from './hot-path-annotations';
 import { ReportPanel } from './report-panel';
+import { EngineWorker } from './engine-worker-client';
 
 /**
  * The thin VS Code layer over the engine in src/core. The manifest declares the extension
@@ -40,13 +41,15 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
   const status = new StatusBar(registry);
   const reports = new ReportDocuments();
   const runner = new TaskRunner(cliPath, registry, status, log);
-  const heat = new HeatIndex(registry);
+  const worker = new EngineWorker();
+  const heat = new HeatIndex(registry, worker);
   const annotations = new HotPathAnnotations(heat);
   const tree = new ProfilesTree(registry, heat);
   const reportPanel = new ReportPanel(registry, log);
   context.subscriptions.push(
     reportPanel,
     log,
+    worker,
     registry,
     status,
     reports,
@@ -57,11 +60,16 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
     vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
     vscode.window.createTreeView('pgo.profiles', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new PgoTaskProvider(cliPath, registry)),
-    ...new Commands({ registry, runner, reports, log, heat, annotations, reportPanel }).register(),
+    ...new Commands({ registry, runner, reports, log, heat, annotations, reportPanel, worker }).register(),
   );
   await registry.setRunning(false);
-  await registry.reload();
-  log.info(`activated (VS Code ${vscode.version}, ${registry.workspaces.length} Cargo workspace(s))`);
+  // cargo metadata runs in the background: activation returns at once, commands wait for it.
+  const started = Date.now();
+  registry.reload().then(
+    () => log.info(`loaded ${registry.workspaces.length} Cargo workspace(s) in ${Date.now() - started} ms`),
+    (e: unknown) => log.error(`loading the Cargo workspaces failed: ${String(e)}`),
+  );
+  log.info(`activated (VS Code ${vscode.version})`);
   return { registry, tree, heat, annotations, cliPath, reportPanel };
 }
 

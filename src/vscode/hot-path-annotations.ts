@@ -84,7 +84,8 @@ export class HotPathAnnotations implements vscode.CodeLensProvider, vscode.Dispo
     return (this.cached?.notes ?? []).filter((n) => rank[n.tier] >= rank[minTier]);
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    await this.index.whenLoaded(); // a profile that just changed is read in the worker
     const enabled = vscode.workspace.getConfiguration('pgo', document.uri).get<boolean>('codeLens.enabled', true);
     if (!this.visible || !enabled) return [];
     return this.annotate(document, 'hot').map((a) => {

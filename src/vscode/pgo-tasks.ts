@@ -71,7 +71,8 @@ export class PgoTaskProvider implements vscode.TaskProvider {
     private readonly registry: WorkspaceRegistry,
   ) {}
 
-  provideTasks(): vscode.Task[] {
+  async provideTasks(): Promise<vscode.Task[]> {
+    await this.registry.whenLoaded(); // asked during activation: wait for cargo metadata
     const tasks: vscode.Task[] = [];
     for (const ws of this.registry.workspaces) {
       for (const c of ws.project?.components ?? []) {
@@ -85,9 +86,10 @@ export class PgoTaskProvider implements vscode.TaskProvider {
   }
 
   /** A `pgo` task from tasks.json: fill in the execution for its definition. */
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
+  async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
     const def = task.definition as PgoTaskDefinition;
     if (def.type !== TASK_TYPE || !TASK_PHASES.includes(def.phase)) return undefined;
+    await this.registry.whenLoaded();
     const folder = typeof task.scope === 'object' ? task.scope : undefined;
     const ws =
       (def.workspace ? this.registry.pick(def.workspace) : undefined) ??

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadProject, type Project, type ResolvedComponent } from '../core/config/resolve-project';
+import type { Project, ResolvedComponent } from '../core/config/resolve-project';
 import { ConfigError, type ConfigProblem } from '../core/config/load-config';
 import { errorMessage } from '../core/errors';
-import { ArtifactLayout } from '../core/pipeline/artifact-layout';
+import type { ArtifactLayout } from '../core/pipeline/artifact-layout';
+import { createEngineContext, type EngineContext } from '../core/pipeline/engine-context';
 import { readMetadata, type ProfileMetadata } from '../core/pipeline/profile-metadata';
 import { latestCompleteRun } from '../core/pipeline/workload-phase';
 import { readLastRun, type LastRun } from '../core/pipeline/last-run';
@@ -23,12 +24,14 @@ export interface ComponentState {
 }
 
 /**
- * One Cargo workspace inside a VS Code workspace folder, with its resolved project (cargo metadata
- * + pgo.yaml + the folder's pgo.* settings). Loading runs `cargo metadata`, so it happens on
- * activation and on changes, never per tree render.
+ * One Cargo workspace inside a VS Code workspace folder, with its engine context: the resolved
+ * project (cargo metadata + pgo.yaml + the folder's pgo.* settings) and the tools, looked up on first
+ * use and then kept. Loading runs `cargo metadata`, so it happens on activation and when Cargo.toml,
+ * pgo.yaml, the toolchain file or the settings change (a new PgoWorkspace), never per command.
  */
 export class PgoWorkspace {
-  project?: Project;
+  /** The one engine context of this workspace; every command uses it. */
+  engine?: EngineContext;
   error?: string;
   problems: ConfigProblem[] = [];
 
@@ -42,17 +45,21 @@ export class PgoWorkspace {
     return rel ? `${this.folder.name}/${rel}` : this.folder.name;
   }
 
+  get project(): Project | undefined {
+    return this.engine?.project;
+  }
+
   get layout(): ArtifactLayout | undefined {
-    return this.project ? new ArtifactLayout(this.project.artifactRoot) : undefined;
+    return this.engine?.layout;
   }
 
   async load(): Promise<void> {
     try {
-      this.project = await loadProject(this.root, toOverrides(readSettings(this.folder.uri)));
+      this.engine = await createEngineContext(this.root, { overrides: toOverrides(readSettings(this.folder.uri)) });
       this.error = undefined;
       this.problems = [];
     } catch (e) {
-      this.project = undefined;
+      this.engine = undefined;
       this.error = errorMessage(e);
       this.problems = e instanceof ConfigError ? e.problems : [];
     }

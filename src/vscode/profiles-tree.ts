@@ -58,7 +58,10 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
     this.heatSub = heat.onDidChange(() => this.emitter.fire(undefined));
   }
 
-  getChildren(node?: PgoNode): PgoNode[] {
+  async getChildren(node?: PgoNode): Promise<PgoNode[]> {
+    // The registry's projects and the heat index load in the background: show what they found.
+    await this.registry.whenLoaded();
+    await this.heat.whenLoaded();
     if (!node) {
       const list = this.registry.workspaces;
       // No profile anywhere yet: an empty tree shows the welcome view with its button.
@@ -91,11 +94,9 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
       }
       case 'profile': {
         const n = vscode.workspace.getConfiguration('pgo', node.ws.folder.uri).get<number>('sidebar.hotFunctions', 10);
-        const index = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name)?.index;
-        if (!index || n <= 0) return [];
-        return Object.entries(index.files)
-          .flatMap(([file, heats]) => heats.map((heat) => ({ file, heat })))
-          .sort((a, b) => b.heat.sum - a.heat.sum)
+        const hottest = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name)?.hottest;
+        if (!hottest || n <= 0) return [];
+        return hottest
           .slice(0, n)
           .map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
       }

@@ -21,7 +21,8 @@ export class WorkspaceRegistry implements vscode.Disposable {
   running = false;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const configWatcher = vscode.workspace.createFileSystemWatcher('**/{pgo.yaml,Cargo.toml}');
+    // What the engine context is made of: the manifest, pgo.yaml, and the toolchain pin (rustc).
+    const configWatcher = vscode.workspace.createFileSystemWatcher('**/{pgo.yaml,Cargo.toml,rust-toolchain,rust-toolchain.toml}');
     for (const ev of [configWatcher.onDidChange, configWatcher.onDidCreate, configWatcher.onDidDelete]) {
       this.disposables.push(ev(() => this.schedule(true)));
     }
@@ -51,9 +52,32 @@ export class WorkspaceRegistry implements vscode.Disposable {
     return loaded[0] ?? this.list[0];
   }
 
-  private generation = 0;
+  /** Same as pick, once the newest reload has published (commands may run during activation's). */
+  async pickLoaded(fsPath?: string): Promise<PgoWorkspace | undefined> {
+    await this.whenLoaded();
+    return this.pick(fsPath);
+  }
 
-  async reload(): Promise<void> {
+  private generation = 0;
+  private loading: Promise<void> = Promise.resolve();
+
+  /** Resolves when no reload is in flight: the workspaces are the newest loaded. */
+  async whenLoaded(): Promise<void> {
+    for (;;) {
+      const current = this.loading;
+      await current;
+      if (current === this.loading) return;
+    }
+  }
+
+  /** Load every Cargo workspace again (cargo metadata); activation starts one without waiting. */
+  reload(): Promise<void> {
+    const loading = this.load();
+    this.loading = loading.catch(() => undefined);
+    return loading;
+  }
+
+  private async load(): Promise<void> {
     // Reloads overlap (activation, Refresh, file changes): only the newest may publish its result.
     const generation = ++this.generation;
     const next: PgoWorkspace[] = [];

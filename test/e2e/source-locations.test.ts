@@ -106,7 +106,7 @@ describe('source locations of profiled functions (real cargo + LLVM tools)', fun
     });
 
     it('maps through DW_AT_decl_line, nearly every function', () => {
-      assert.equal(result.method, 'dwarf-decl-line', result.note);
+      assert.equal(result.method, 'builtin-dwarf:decl-line', result.note);
       assert.equal(result.problem, undefined);
       assert.ok(result.locations.size >= names.size - 2, `${result.locations.size} of ${names.size}: ${result.note ?? ''}`);
     });
@@ -152,7 +152,7 @@ describe('source locations of profiled functions (real cargo + LLVM tools)', fun
       const dawNames = profiledNames(bin);
       const { r, ms } = await timedLookup(bin, llvmBinDir, dawNames);
       console.log(`      daw-render: ${r.locations.size} of ${dawNames.size} functions mapped in ${ms.toFixed(0)} ms (${r.method})`);
-      assert.equal(r.method, 'dwarf-decl-line');
+      assert.equal(r.method, 'builtin-dwarf:decl-line');
       const synth = path.join(limited.ws, 'daw', 'src', 'synth.rs');
       const [render] = named(dawNames, 'daw::synth::Voice::render');
       assert.ok(render);
@@ -204,7 +204,7 @@ describe('source locations of profiled functions (real cargo + LLVM tools)', fun
       variants.push(v);
       const names = profiledNames(v.bin('midi-import'));
       const r = await lookupSourceLocations({ binaries: [v.bin('midi-import')], llvmBinDir, mangledNames: names });
-      assert.match(r.method, /symbolizer-entry-line:symbols-only/);
+      assert.match(r.method, /builtin-dwarf:entry-line/);
       assert.match(r.note ?? '', /build\.debug: limited/);
       assert.ok(r.locations.size < names.size, 'functions without a symbol are missing');
       const analysis = path.join(v.ws, 'pipeline', 'src', 'analysis.rs');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyWorkspace, REPO, runCli } from './e2e-helpers';
+import { copyWorkspace, REPO, restoreWorkspace, runCli } from './e2e-helpers';
 
 /** The real cargo binary (behind rustup's proxy when there is one): it alone goes on the test's PATH. */
 function realCargo(): string {
@@ -30,17 +30,25 @@ describe('profile housekeeping without rustc (only cargo on PATH)', function () 
   const noRustc = (args: string[]): ReturnType<typeof runCli> =>
     runCli([...args, '--workspace', ws], { PATH: bin, HOME: home, USERPROFILE: home, CARGO_HOME: undefined, RUSTC: undefined, CARGO: undefined, RUSTUP_TOOLCHAIN: undefined });
 
+  let root: string;
+  let snapshot: string;
   before(() => {
-    ws = copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-norustc-');
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-norustc-'));
+    ws = path.join(root, 'ws');
+    fs.renameSync(copyWorkspace(path.join(REPO, 'test', 'fixtures', 'tiny-app'), 'pgo-norustc-src-'), ws);
     const r = runCli(['pipeline', '--workspace', ws]); // a real profile, made with the whole toolchain
     assert.equal(r.status, 0, r.output);
+    // Each test starts from this state, whatever the one before it left.
+    snapshot = path.join(root, 'good');
+    restoreWorkspace(ws, snapshot);
     bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-cargo-only-'));
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-empty-home-'));
     fs.symlinkSync(realCargo(), path.join(bin, process.platform === 'win32' ? 'cargo.exe' : 'cargo'));
     assert.equal(spawnSync('rustc', ['-vV'], { env: { PATH: bin } }).error?.message.includes('ENOENT'), true, 'rustc is not reachable');
   });
+  beforeEach(() => restoreWorkspace(snapshot, ws));
   after(() => {
-    fs.rmSync(ws, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(bin, { recursive: true, force: true });
     fs.rmSync(home, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findRustTool, isCargoCommand, rustToolPath } from '../../src/core/toolchain/rust-tools';
+import { findRustTool, isCargoCommand, rustToolPath } from '../../src/core/util/rust-tools';
 import { runDoctor } from '../../src/core/toolchain/doctor';
 import { tempDir } from './helpers';
 

@@ -85,6 +85,7 @@ async function withGoodProfile(a: PgoExtensionApi): Promise<void> {
   fs.rmSync(pgoDir(), { recursive: true, force: true });
   fs.cpSync(goodSnapshot ?? '', pgoDir(), { recursive: true, preserveTimestamps: true });
   await a.registry.touch();
+  await a.heat.whenLoaded(); // the profile's heat is read off the event loop
 }
 
 async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vscode.TreeItem }[]> {
@@ -233,7 +234,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   it('Check Prerequisites reports every check, with the matched llvm-profdata', async () => {
     const report = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { ok: boolean; checks: { id: string; status: string }[] };
     assert.equal(report.ok, true);
-    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'disk', 'workspace']);
+    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'source-mapping', 'disk', 'workspace']);
   });
 
   it('a failing phase is reported with its phase name and keeps the profile', async () => {

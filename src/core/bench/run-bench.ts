@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CancelledError, ExitCode, PgoError } from '../errors';
 import { BASELINE_VARIANT, type BenchmarkSpec, type VariantSpec } from '../config/bench-config';
 import type { ResolvedComponent } from '../config/resolve-project';
-import { findElfSection } from '../profile/elf-prf-names';
+import { ElfFile } from '../dwarf/elf-file';
 import { requireProfdata, requireRustc, type BuildContext, type EngineContext } from '../pipeline/engine-context';
 import { RunLock } from '../pipeline/run-lock';
 import { expandArgument } from '../pipeline/workload-phase';
@@ -54,7 +54,13 @@ function binaryInfo(name: string, file: string): VariantResult['binaries'][numbe
   const fileBytes = fs.existsSync(file) ? fs.statSync(file).size : 0;
   let textBytes: number | undefined;
   try {
-    textBytes = findElfSection(file, '.text')?.size; // ELF only; Mach-O and PE: file size only
+    // ELF only; Mach-O and PE: file size only.
+    const elf = ElfFile.open(file);
+    try {
+      textBytes = elf?.sections.find((s) => s.name === '.text')?.size;
+    } finally {
+      elf?.close();
+    }
   } catch {
     textBytes = undefined;
   }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { runStreaming } from '../util/process';
-import { rustToolPath } from '../toolchain/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 import type { BenchRun } from './bench-results';
 
 /**

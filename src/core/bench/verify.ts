@@ -4,7 +4,7 @@ import { ExitCode, PgoError } from '../errors';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { sharedBuildEnv, sharedRustflags } from '../pipeline/build-invocation';
 import { requireRustc, type EngineContext } from '../pipeline/engine-context';
-import { rustToolPath } from '../toolchain/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 import { readMetadata } from '../pipeline/profile-metadata';
 import { writeFileAtomic } from '../util/atomic-write';
 import { runStreaming } from '../util/process';

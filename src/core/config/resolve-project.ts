@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { binTargets, loadCargoWorkspace, type CargoWorkspace } from '../workspace/cargo-workspace';
-import { isStrictlyInside } from '../util/safe-path';
+import { isStrictlyInside, realPathLoose } from '../util/safe-path';
 import { ConfigError, loadConfigFile, type ConfigProblem, type ParsedConfig } from './load-config';
 import { defaultVariants, type BenchmarkSpec, type VariantSpec } from './bench-config';
 import { DEFAULT_MIN_FREE_GB, type BuildSettings, type ComponentSpec, type PgoConfigFile, type WorkloadSpec } from './config-schema';
@@ -135,7 +136,7 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
     problem('defaultComponent', `default component "${defaultComponent}" is not one of: ${components.map((c) => c.name).join(', ')}`);
   }
 
-  const artifactRoot = config.artifactDir ? path.resolve(workspace.root, config.artifactDir) : path.join(workspace.targetDirectory, 'pgo');
+  const artifactRoot = config.artifactDir ? path.resolve(workspace.root, config.artifactDir) : defaultArtifactRoot(workspace);
   // Clean deletes this folder: it must never be /, ~, the workspace, or anything outside target/.
   if (!isStrictlyInside(artifactRoot, workspace.targetDirectory)) {
     problem('artifactDir', `artifactDir "${config.artifactDir}" resolves to ${artifactRoot}, which is not inside the target directory ${workspace.targetDirectory}; PGO data may only live there, because "clean" deletes it`);
@@ -155,6 +156,19 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
     llvmProfdataPath: overrides.llvmProfdataPath,
     variants: config.variants ?? defaultVariants(),
   };
+}
+
+/**
+ * `<target>/pgo`, or `<target>/pgo/<workspace>-<hash>` when the target directory is outside the
+ * workspace (`CARGO_TARGET_DIR` or `build.target-dir`): such a directory is often shared by several
+ * workspaces, which must not overwrite each other's profiles and builds, or clean them away.
+ */
+export function defaultArtifactRoot(workspace: Pick<CargoWorkspace, 'root' | 'targetDirectory'>): string {
+  const base = path.join(workspace.targetDirectory, 'pgo');
+  if (isStrictlyInside(workspace.targetDirectory, workspace.root)) return base;
+  const name = path.basename(workspace.root).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40) || 'workspace';
+  const hash = createHash('sha256').update(realPathLoose(workspace.root)).digest('hex').slice(0, 8);
+  return path.join(base, `${name}-${hash}`);
 }
 
 /** cargo metadata + pgo.yaml + overrides, for the workspace containing `dir`. */

@@ -2,9 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { ensureWritableDir } from '../util/writable-dir';
+import { realPathLoose } from '../util/safe-path';
+import { RunLock } from './run-lock';
 
 /** Written into the artifact root when the engine creates it: clean deletes only what it owns. */
 export const OWNER_MARKER = '.rust-pgo';
+
+const LOCK_FILE = 'pgo.lock';
+
+/** The run lock and its short-lived companions (being written, being taken over). */
+export function isLockFileName(name: string): boolean {
+  return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
+}
 
 /**
  * Where each phase reads and writes, under the artifact root (default `<target>/pgo`). The user's
@@ -17,7 +26,34 @@ export const OWNER_MARKER = '.rust-pgo';
  *   <root>/<component>/optimized/           cargo target dir of the profile-guided build
  */
 export class ArtifactLayout {
-  constructor(readonly root: string) {}
+  /** `workspaceRoot`: the workspace this layout serves, recorded in the marker and checked against it. */
+  constructor(
+    readonly root: string,
+    readonly workspaceRoot?: string,
+  ) {}
+
+  /** The workspace named in the marker (markers of older versions name none). */
+  markerOwner(): string | undefined {
+    try {
+      return /^workspace: (.+)$/m.exec(fs.readFileSync(path.join(this.root, OWNER_MARKER), 'utf8'))?.[1];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Refuse a root that another workspace made: with the same artifactDir (or an old shared
+   * `<target>/pgo`), its pipeline would overwrite the other's profiles and clean would delete them.
+   */
+  checkOwner(): void {
+    const owner = this.markerOwner();
+    if (!owner || !this.workspaceRoot || realPathLoose(owner) === realPathLoose(this.workspaceRoot)) return;
+    throw new PgoError(
+      `${this.root} holds the PGO data of another workspace (${owner})`,
+      'give this workspace an artifact folder of its own: set artifactDir in its pgo.yaml, or remove artifactDir (with a target directory outside the workspace the default is per workspace)',
+      ExitCode.Usage,
+    );
+  }
 
   /** The root exists and was made by Rust PGO (it holds the marker). */
   isOwned(): boolean {
@@ -29,9 +65,9 @@ export class ArtifactLayout {
    * `artifactDir: target/release`) is refused: the engine would later delete in it.
    */
   ensureRoot(): void {
-    if (this.isOwned()) return;
+    if (this.isOwned()) return this.checkOwner();
     const exists = fs.existsSync(this.root);
-    if (exists && fs.readdirSync(this.root).length > 0) {
+    if (exists && fs.readdirSync(this.root).some((n) => !isLockFileName(n))) {
       throw new PgoError(
         `${this.root} already holds files that Rust PGO did not create, so it cannot be the artifact directory (clean would delete them)`,
         'set artifactDir in pgo.yaml to a folder of its own, e.g. target/pgo, or empty that folder',
@@ -39,11 +75,28 @@ export class ArtifactLayout {
       );
     }
     ensureWritableDir(this.root);
-    fs.writeFileSync(path.join(this.root, OWNER_MARKER), 'Created by Rust PGO: its profiles and builds. `pgo clean` deletes this folder.\n');
+    const owner = this.workspaceRoot ? `workspace: ${this.workspaceRoot}\n` : '';
+    fs.writeFileSync(path.join(this.root, OWNER_MARKER), `Created by Rust PGO: its profiles and builds. \`pgo clean\` deletes this folder.\n${owner}`);
   }
 
   get lockFile(): string {
-    return path.join(this.root, 'pgo.lock');
+    return path.join(this.root, LOCK_FILE);
+  }
+
+  /**
+   * Create the root if needed and take its run lock. A `clean` that removed the root between the
+   * two leaves a fresh folder holding only our lock: it is marked as ours again, under the lock.
+   */
+  lock(command: string): RunLock {
+    this.ensureRoot();
+    const lock = RunLock.acquire(this.lockFile, command);
+    try {
+      this.ensureRoot();
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+    return lock;
   }
 
   componentDir(component: string): string {

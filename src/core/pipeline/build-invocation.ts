@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Project, ResolvedComponent } from '../config/resolve-project';
-import { rustToolPath } from '../toolchain/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 
 /**
  * The cargo command line and environment for the instrumented and the optimized build. Both come

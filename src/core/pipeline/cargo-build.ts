@@ -1,6 +1,6 @@
 import { PgoError } from '../errors';
 import { runStreaming } from '../util/process';
-import { rustToolPath } from '../toolchain/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 import type { BuildInvocation } from './build-invocation';
 import { parsePgoWarning, type PgoWarning } from './pgo-warnings';
 import type { Reporter } from './reporter';

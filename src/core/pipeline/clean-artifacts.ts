@@ -4,7 +4,7 @@ import { ExitCode, PgoError } from '../errors';
 import { isStrictlyInside } from '../util/safe-path';
 import type { EngineContext } from './engine-context';
 import { RunLock } from './run-lock';
-import { OWNER_MARKER } from './artifact-layout';
+import { isLockFileName, OWNER_MARKER } from './artifact-layout';
 import { LAST_RUN_FILE } from './last-run';
 
 /**
@@ -26,6 +26,7 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
       ExitCode.Usage,
     );
   }
+  layout.checkOwner();
   const lock = RunLock.acquire(layout.lockFile, 'pgo clean');
   const removed: string[] = [];
   try {
@@ -37,14 +38,27 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
       fs.rmSync(p, { recursive: true, force: true });
       removed.push(p);
     }
+    if (!component) removeEmptyRoot(layout.root);
   } finally {
-    lock.release();
-  }
-  // The root goes only when nothing but its marker is left (another run may have started meanwhile).
-  if (!component && fs.readdirSync(layout.root).every((n) => n === OWNER_MARKER)) {
-    fs.rmSync(layout.root, { recursive: true, force: true });
+    lock.release(); // a no-op once the root (and the lock in it) is gone
   }
   return removed;
+}
+
+/**
+ * The root goes only when nothing but its marker and our lock is left, and while we still hold
+ * that lock: it is first renamed away in one step, so a run that starts now finds no folder and
+ * makes a new one, and the deletion below can never take its lock or its work with it.
+ */
+function removeEmptyRoot(root: string): void {
+  if (!fs.readdirSync(root).every((n) => n === OWNER_MARKER || isLockFileName(n))) return;
+  const doomed = `${root}.removing-${process.pid}-${Date.now()}`;
+  try {
+    fs.renameSync(root, doomed);
+  } catch {
+    return; // Windows refuses while another process has a file open in it: leave the empty root
+  }
+  fs.rmSync(doomed, { recursive: true, force: true });
 }
 
 /** Delete one component's profile, its metadata and source index (not its builds). */
@@ -55,6 +69,7 @@ export function deleteProfile(ctx: EngineContext, component: string): string[] {
       throw new PgoError(`refusing to delete ${f}: it is not inside ${ctx.project.workspace.targetDirectory}`, 'fix artifactDir in pgo.yaml', ExitCode.Usage);
     }
   }
+  ctx.layout.checkOwner();
   const lock = RunLock.acquire(ctx.layout.lockFile, `delete ${component} profile`);
   try {
     const removed = files.filter((f) => fs.existsSync(f));

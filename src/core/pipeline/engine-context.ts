@@ -1,7 +1,7 @@
 import { ExitCode, PgoError } from '../errors';
 import { loadProject, type Project, type ProjectOverrides } from '../config/resolve-project';
 import { readCargoVersion, readRustcInfo, type RustcInfo } from '../toolchain/rustc-info';
-import { rustToolPath } from '../toolchain/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 import { discoverLlvmProfdata, type ProfdataCandidate } from '../toolchain/llvm-profdata-discovery';
 import { profdataCheck } from '../toolchain/doctor';
 import { ArtifactLayout } from './artifact-layout';
@@ -35,7 +35,7 @@ export async function createEngineContext(
   const project = await loadProject(dir, opts.overrides);
   return {
     project,
-    layout: new ArtifactLayout(project.artifactRoot),
+    layout: new ArtifactLayout(project.artifactRoot, project.workspace.root),
     reporter: opts.reporter ?? silentReporter,
     signal: opts.signal,
   };

@@ -4,7 +4,7 @@ import { ExitCode, PgoError } from '../errors';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { writeFileAtomic } from '../util/atomic-write';
 import { ensureWritableDir } from '../util/writable-dir';
-import { sourceHash } from '../workspace/source-state';
+import { buildSourceHash, sourcesBeforeBuild } from '../workspace/source-state';
 import { configFilesWithRustflags } from '../workspace/cargo-config-rustflags';
 import { cargoBuildInvocation, type BuildInvocation } from './build-invocation';
 import { runCargoBuild, type BuiltExecutable } from './cargo-build';
@@ -35,7 +35,7 @@ export async function instrumentPhase(ctx: BuildContext, component: ResolvedComp
   const inv = instrumentInvocation(ctx, component);
   const stampFile = ctx.layout.instrumentStamp(component.name);
   ensureWritableDir(ctx.layout.instrumentedTargetDir(component.name));
-  const sources = sourceHash(ctx.project.workspace); // before the build: edits during it make the stamp stale
+  const sourcesBefore = sourcesBeforeBuild(ctx.project.workspace);
   // A half-finished build must not look finished to the workload phase.
   fs.rmSync(stampFile, { force: true });
   for (const f of configFilesWithRustflags(ctx.project.workspace.root)) {
@@ -45,7 +45,7 @@ export async function instrumentPhase(ctx: BuildContext, component: ResolvedComp
   ctx.reporter.info(`rustflags: ${(inv.env.CARGO_ENCODED_RUSTFLAGS ?? '').split('\x1f').join(' ')}`);
   const built = await runCargoBuild(inv, ctx.project.workspace.root, ctx.reporter, ctx.signal, 'the instrumented build');
   const binaries = built.executables.filter((e) => component.bins.some((b) => b.name === e.target));
-  const stamp: InstrumentStamp = { fingerprint: inv.fingerprint, createdAt: new Date().toISOString(), binaries, rustflags: inv.sharedRustflags, sourceHash: sources };
+  const stamp: InstrumentStamp = { fingerprint: inv.fingerprint, createdAt: new Date().toISOString(), binaries, rustflags: inv.sharedRustflags, sourceHash: buildSourceHash(ctx.project.workspace, sourcesBefore) };
   writeFileAtomic(stampFile, JSON.stringify(stamp, null, 2));
   return stamp;
 }

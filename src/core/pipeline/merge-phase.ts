@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { CancelledError, ExitCode, PgoError } from '../errors';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { runStreaming } from '../util/process';
-import { removeStaleTemps, tempPathFor } from '../util/atomic-write';
+import { removeStaleTemps, syncDir, syncFile, tempPathFor } from '../util/atomic-write';
 import { readProfile } from '../profile/read-profile';
 import { hottestFunctions } from '../profile/hot-functions';
 import { ThresholdBuilder } from '../profile/hotness';
 import type { ProfileFunction } from '../profile/profile-model';
 import { buildSourceIndex, type SourceIndex } from '../profile/source-index';
 import { lookupSourceLocations } from '../profile/source-locations';
+import { rustSrcLibrary } from '../toolchain/rust-src';
 import { mangledOf } from './applied-profile';
 import { gitState, sourceHash } from '../workspace/source-state';
 import { requireProfdata, type BuildContext } from './engine-context';
@@ -110,9 +111,20 @@ async function buildIndex(ctx: BuildContext, functions: ProfileFunction[], binar
     workspaceRoot: ctx.project.workspace.root,
     targetDirectory: ctx.project.workspace.targetDirectory,
     thresholds: thresholds.thresholds(ctx.project.hotness),
+    cutoffs: ctx.project.hotness,
     profileSha256: sha256,
     mapping: { method: lookup.method, problem: lookup.problem },
+    members: ctx.project.workspace.packages.map((p) => ({ name: p.name, root: p.root, crates: p.targets.map((t) => t.name.replace(/-/g, '_')) })),
+    rustSrcLibrary: rustSrcLibrary(ctx.rustc.sysroot),
   });
+}
+
+/** "source index: 40 workspace functions in 6 files, 145 in dependencies and std (builtin-dwarf:decl-line)". */
+function indexSummary(index: SourceIndex): string {
+  const all = Object.values(index.files).flat();
+  const own = all.filter((h) => h.origin === 'workspace').length;
+  const files = new Set(Object.entries(index.files).filter(([, hs]) => hs.some((h) => h.origin === 'workspace')).map(([f]) => f)).size;
+  return `source index: ${own} workspace functions in ${files} files, ${all.length - own} in dependencies and std (${index.mapping.method})`;
 }
 
 /**
@@ -193,13 +205,17 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
     };
     if (ctx.signal?.aborted) throw new CancelledError('merge');
     fs.writeFileSync(tmpMeta, `${JSON.stringify(meta, null, 2)}\n`);
+    // All three on disk before any rename: a crash must not leave an empty profile in place.
+    for (const f of [tmp, tmpIndex, tmpMeta]) syncFile(f);
     // The profile first, then its metadata: a crash between leaves a newer profile with older
     // metadata, which the sha256 in the metadata exposes as stale.
     fs.renameSync(tmp, target);
     fs.renameSync(tmpIndex, ctx.layout.sourceIndex(component.name));
     fs.renameSync(tmpMeta, ctx.layout.metadata(component.name));
+    syncDir(path.dirname(target));
     if (index.mapping.problem) ctx.reporter.warn(`${index.mapping.problem.message} — fix: ${index.mapping.problem.fix}`);
-    else ctx.reporter.info(`source index: ${Object.values(index.files).reduce((n, f) => n + f.length, 0)} workspace functions in ${Object.keys(index.files).length} files (${index.mapping.method})`);
+    else ctx.reporter.info(indexSummary(index));
+    if (index.std?.problem) ctx.reporter.info(`${index.std.problem.message} — fix: ${index.std.problem.fix}`);
     return meta;
   } catch (e) {
     fs.rmSync(tmp, { force: true });

@@ -13,6 +13,7 @@ import { runCargoBuild } from './cargo-build';
 import { requireProfdata, type BuildContext } from './engine-context';
 import { readMetadata, writeMetadata, type AppliedFigures, type ProfileMetadata } from './profile-metadata';
 import { findInstrumentStamp } from './instrument-phase';
+import { writeFileAtomic } from '../util/atomic-write';
 
 /** Below this share of usable counts the user is warned that the workload trains the wrong code. */
 export const LOW_USABLE_SHARE = 0.5;
@@ -64,7 +65,8 @@ export async function optimizePhase(ctx: BuildContext, component: ResolvedCompon
   }
   fs.mkdirSync(targetDir, { recursive: true });
   for (const f of fs.readdirSync(targetDir)) if (/^profile-.*\.profdata$/.test(f) && path.join(targetDir, f) !== profileCopy) fs.rmSync(path.join(targetDir, f));
-  if (!fs.existsSync(profileCopy)) fs.writeFileSync(profileCopy, bytes);
+  // Whole or absent: a copy cut short by a crash would be taken as the profile next time.
+  if (!fs.existsSync(profileCopy)) writeFileAtomic(profileCopy, bytes);
 
   ctx.reporter.info(`cargo ${inv.args.join(' ')}`);
   const built = await runCargoBuild(inv, ctx.project.workspace.root, ctx.reporter, ctx.signal, 'the optimized build');

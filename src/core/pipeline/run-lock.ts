@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
@@ -16,6 +17,8 @@ export interface LockOwner {
   host: string;
   command: string;
   startedAt: string;
+  /** Tells this lock from a later one of the same process (the extension host runs several). */
+  token?: string;
 }
 
 /** A lock file nobody can parse yet may be one being replaced: treat it as live this long. */
@@ -44,18 +47,32 @@ function isStale(lockFile: string, owner: LockOwner | undefined): boolean {
 }
 
 export class RunLock {
-  private constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly token: string,
+  ) {}
 
   static acquire(lockFile: string, command: string): RunLock {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return RunLock.tryAcquire(lockFile, command);
+      } catch (e) {
+        // A `clean` moved the whole folder away while we were writing into it: start over.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw e;
+      }
+    }
+  }
+
+  private static tryAcquire(lockFile: string, command: string): RunLock {
     ensureWritableDir(path.dirname(lockFile));
-    const me: LockOwner = { pid: process.pid, host: os.hostname(), command, startedAt: new Date().toISOString() };
+    const me: LockOwner = { pid: process.pid, host: os.hostname(), command, startedAt: new Date().toISOString(), token: randomUUID() };
     const tmp = `${lockFile}.${process.pid}.${Date.now()}`;
     fs.writeFileSync(tmp, JSON.stringify(me));
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           fs.linkSync(tmp, lockFile); // atomic: fails if a lock exists
-          return new RunLock(lockFile);
+          return new RunLock(lockFile, me.token ?? '');
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         }
@@ -98,6 +115,7 @@ export class RunLock {
 
   release(): void {
     const owner = readLockOwner(this.file);
-    if (owner?.pid === process.pid) fs.rmSync(this.file, { force: true });
+    // Only our own lock: after a clean removed the folder, the file there may be a new run's.
+    if (owner?.pid === process.pid && owner.token === this.token) fs.rmSync(this.file, { force: true });
   }
 }

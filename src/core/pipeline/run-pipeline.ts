@@ -6,7 +6,6 @@ import { mergePhase } from './merge-phase';
 import { optimizePhase, type OptimizeResult } from './optimize-phase';
 import type { ProfileMetadata } from './profile-metadata';
 import { PHASES, type PhaseName } from './reporter';
-import { RunLock } from './run-lock';
 import { workloadPhase } from './workload-phase';
 
 export interface PhaseTiming {
@@ -95,8 +94,7 @@ export async function runPipeline(
 ): Promise<ComponentOutcome[]> {
   const phases = opts.phases ?? PHASES;
   const build = await requireRustc(ctx);
-  ctx.layout.ensureRoot();
-  const lock = RunLock.acquire(ctx.layout.lockFile, opts.command ?? `pgo ${phases.join('+')}`);
+  const lock = ctx.layout.lock(opts.command ?? `pgo ${phases.join('+')}`);
   const outcomes: ComponentOutcome[] = [];
   try {
     for (const c of components) {

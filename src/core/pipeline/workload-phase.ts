@@ -9,7 +9,7 @@ import { sharedBuildEnv, modeRustflags } from './build-invocation';
 import type { BuildContext } from './engine-context';
 import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
 import { readJson } from '../util/read-json';
-import { isCargoCommand, rustToolPath } from '../toolchain/rust-tools';
+import { isCargoCommand, rustToolPath } from '../util/rust-tools';
 
 export interface WorkloadCommandResult {
   name: string;

@@ -35,9 +35,21 @@ export function locate(lines: readonly string[], heat: FunctionHeat): number | u
   return undefined;
 }
 
+const TIER_RANK: Record<Tier, number> = { hot: 2, warm: 1, cold: 0 };
+
+/**
+ * The tier a function is shown with: its tier in the whole profile, or for the workspace's own
+ * functions the tier among the workspace's counts when that is higher, so the user's hottest code
+ * gets a lens even when dependencies hold 90% of the counts.
+ */
+export function shownTier(h: FunctionHeat): Tier {
+  return h.ownTier !== undefined && TIER_RANK[h.ownTier] > TIER_RANK[h.tier] ? h.ownTier : h.tier;
+}
+
 export function lensTitle(h: FunctionHeat): string {
-  const parts = [`${TIER_MARK[h.tier]} ${percent(h.share)} of profile`, `max ${compactCount(h.max)} per block`, `${h.counters} counters`];
+  const parts = [`${TIER_MARK[shownTier(h)]} ${percent(h.share)} of profile`, `max ${compactCount(h.max)} per block`, `${h.counters} counters`];
   if (h.records.length > 1) parts.push(`${h.records.length} instances`);
+  if (h.ownRank !== undefined) parts.push(`#${h.ownRank} in your code`);
   return parts.join(' · ');
 }
 
@@ -56,6 +68,8 @@ export function hoverMarkdown(h: FunctionHeat, source: string): string {
     `| total count | ${groupDigits(h.sum)} |`,
     `| hottest block | ${groupDigits(h.max)} |`,
     `| counters | ${h.counters} |`,
+    ...(h.ownRank !== undefined ? [`| in your code | #${h.ownRank}, ${h.ownTier ?? h.tier} among the workspace's own functions |`] : []),
+    ...(h.origin && h.origin !== 'workspace' && h.crate ? [`| from | ${h.origin === 'std' ? `the standard library (${h.crate})` : `dependency \`${h.crate}\``} |`] : []),
     ...(h.records.length > 1 ? [`| instances (generic) | ${h.records.length} |`] : []),
   ].join('\n');
 }
@@ -65,11 +79,11 @@ export function annotateFile(
   lines: readonly string[],
   opts: { source: string; minTier?: Tier } = { source: 'profile' },
 ): FunctionAnnotation[] {
-  const rank: Record<Tier, number> = { hot: 2, warm: 1, cold: 0 };
-  const min = rank[opts.minTier ?? 'cold'];
+  const min = TIER_RANK[opts.minTier ?? 'cold'];
   const out: FunctionAnnotation[] = [];
   for (const heat of heats) {
-    if (rank[heat.tier] < min) continue;
+    const tier = shownTier(heat);
+    if (TIER_RANK[tier] < min) continue;
     const line = locate(lines, heat);
     if (line === undefined) continue; // the function is gone or renamed: nothing to say about it
     const stale = heat.bodyHash !== undefined && functionHash(lines, line) !== heat.bodyHash;
@@ -77,9 +91,9 @@ export function annotateFile(
       heat,
       line,
       stale,
-      tier: heat.tier,
+      tier,
       lensTitle: stale ? '⚠ PGO: changed since the profile was recorded — run the pipeline to refresh' : lensTitle(heat),
-      afterText: stale ? '  PGO: stale' : `  ${TIER_MARK[heat.tier]} ${percent(heat.share)} · max ${compactCount(heat.max)}`,
+      afterText: stale ? '  PGO: stale' : `  ${TIER_MARK[tier]} ${percent(heat.share)} · max ${compactCount(heat.max)}`,
       hoverMarkdown: stale
         ? `**${heat.display}** changed since the PGO profile (${opts.source}) was recorded: its old figures no longer describe this code. Run **PGO: Build Pipeline** to refresh them.`
         : hoverMarkdown(heat, opts.source),

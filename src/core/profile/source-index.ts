@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { genericKey } from '../demangle';
+import { crateOf, genericKey } from '../demangle';
+import { RUST_SRC_FIX } from '../toolchain/rust-src';
 import { displayName } from './hot-functions';
-import type { Thresholds, Tier } from './hotness';
-import { tierOf } from './hotness';
+import { groupByOrigin, type OriginShare } from './origin-share';
+import type { HotnessCutoffs, Thresholds, Tier } from './hotness';
+import { ThresholdBuilder, tierOf } from './hotness';
+import { OriginClassifier, type OriginKind, type SourceOrigin } from './source-origin';
 import type { ProfileFunction } from './profile-model';
 import { functionHash } from './rust-fn-body';
 import { readJson } from '../util/read-json';
@@ -30,6 +32,13 @@ export interface FunctionHeat {
   tier: Tier;
   /** Counters of the hottest instance, for the distribution view. */
   blockCounts?: number[];
+  /** Where the source is: this workspace, a dependency crate, std/core/alloc. */
+  origin?: OriginKind;
+  crate?: string;
+  /** Workspace functions: the tier among the workspace's own counts (hot even when dependencies dominate). */
+  ownTier?: Tier;
+  /** Workspace functions: 1 = the hottest of the workspace's own functions (by total count). */
+  ownRank?: number;
 }
 
 export interface SourceIndex {
@@ -44,11 +53,32 @@ export interface SourceIndex {
   /** Workspace functions with no known location. */
   unmapped: number;
   mapping: { method: string; problem?: { message: string; fix: string } };
+  /** Hot/warm thresholds over the workspace's own functions' counters only. */
+  ownThresholds?: Thresholds;
+  /** Every profiled function grouped by where it comes from, hottest origin first. */
+  origins?: OriginShare[];
+  /**
+   * std/core/alloc functions: opened in the local rust-src, or (without it) listed under the
+   * debug info's `/rustc/<hash>/library/…` paths, which do not exist here: then `problem` says so.
+   */
+  std?: { rustSrc?: string; problem?: { message: string; fix: string } };
 }
 
 export interface SourceLocationLike {
   file: string;
   line: number;
+}
+
+/** Crates of the standard library distribution (a symbol's crate when its file is unknown). */
+const STD_CRATES = new Set(['std', 'core', 'alloc', 'proc_macro', 'test', 'panic_unwind', 'panic_abort', 'std_detect', 'unwind', 'compiler_builtins']);
+
+export interface IndexMember {
+  /** The package name. */
+  name: string;
+  /** The package directory. */
+  root: string;
+  /** Crate names of its targets (`midi_import` for the bin `midi-import`). */
+  crates: string[];
 }
 
 export function buildSourceIndex(opts: {
@@ -60,11 +90,37 @@ export function buildSourceIndex(opts: {
   thresholds: Thresholds;
   profileSha256: string;
   mapping: SourceIndex['mapping'];
+  /** The workspace's member packages; default: everything under workspaceRoot is the workspace. */
+  members?: readonly IndexMember[];
+  /** The local rust-src `library` directory, when installed. */
+  rustSrcLibrary?: string;
+  /** For the workspace's own tiers (default: the profile's cutoffs). */
+  cutoffs?: HotnessCutoffs;
 }): SourceIndex {
   const total = opts.thresholds.totalCount || 1;
+  const members = opts.members ?? [];
+  const classifier = new OriginClassifier({
+    workspaceRoot: opts.workspaceRoot,
+    targetDirectory: opts.targetDirectory,
+    members,
+    rustSrcLibrary: opts.rustSrcLibrary,
+  });
+  const packageOfCrate = new Map<string, string>();
+  for (const m of members) for (const c of [m.name, ...m.crates]) packageOfCrate.set(c.replace(/-/g, '_'), m.name);
+  /** Without a location, the symbol's crate tells the origin. */
+  const originOfSymbol = (recordName: string): SourceOrigin => {
+    const crate = crateOf(displayName(recordName)) ?? '(unknown)';
+    const pkg = packageOfCrate.get(crate);
+    if (pkg) return { kind: 'workspace', crate: pkg };
+    if (STD_CRATES.has(crate)) return { kind: 'std', crate };
+    return { kind: crate === '(unknown)' ? 'unknown' : 'dependency', crate };
+  };
   const byLocation = new Map<string, FunctionHeat & { file: string }>();
   let external = 0;
   let unmapped = 0;
+  let stdUnavailable = 0;
+  const ownCounters = new ThresholdBuilder();
+  const originOf: { origin: SourceOrigin; sum: number }[] = [];
   const sources = new Map<string, string[] | null>();
   const readLines = (file: string): string[] | null => {
     if (!sources.has(file)) {
@@ -76,22 +132,20 @@ export function buildSourceIndex(opts: {
     }
     return sources.get(file) ?? null;
   };
-  const inWorkspace = (file: string): boolean => {
-    const rel = path.relative(opts.workspaceRoot, file);
-    const relTarget = path.relative(opts.targetDirectory, file);
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && (relTarget.startsWith('..') || path.isAbsolute(relTarget));
-  };
   for (const f of opts.functions) {
     const loc = opts.locations.get(opts.mangledOf(f.name));
-    if (!loc) {
+    const classified = loc ? classifier.classify(loc.file) : undefined;
+    const origin = classified?.origin ?? originOfSymbol(f.name);
+    originOf.push({ origin, sum: f.sum });
+    if (origin.kind === 'workspace') for (const c of f.blockCounts ?? []) ownCounters.add(c);
+    if (!loc || !classified) {
       unmapped++;
       continue;
     }
-    if (!inWorkspace(loc.file)) {
-      external++;
-      continue;
-    }
-    const key = `${loc.file}:${loc.line}`;
+    if (origin.kind !== 'workspace') external++;
+    if (!classified.available && origin.kind === 'std') stdUnavailable++;
+    const file = classified.localFile;
+    const key = `${file}:${loc.line}`;
     const existing = byLocation.get(key);
     if (existing) {
       // Monomorphizations of one generic function share its source line: one entry, summed.
@@ -104,10 +158,10 @@ export function buildSourceIndex(opts: {
       }
       continue;
     }
-    const lines = readLines(loc.file);
+    const lines = readLines(file);
     const display = displayName(f.name);
     byLocation.set(key, {
-      file: loc.file,
+      file,
       line: loc.line,
       signature: lines?.[loc.line - 1]?.trim() ?? '',
       bodyHash: lines ? functionHash(lines, loc.line - 1) : undefined,
@@ -119,16 +173,26 @@ export function buildSourceIndex(opts: {
       share: 0,
       tier: 'cold',
       blockCounts: f.blockCounts,
+      origin: origin.kind,
+      crate: origin.crate,
     });
   }
+  const ownThresholds = ownCounters.thresholds(opts.cutoffs);
   const files: Record<string, FunctionHeat[]> = {};
+  const own: FunctionHeat[] = [];
   for (const { file, ...heat } of byLocation.values()) {
     heat.share = heat.sum / total;
     heat.tier = tierOf(heat.max, opts.thresholds);
+    if (heat.origin === 'workspace') {
+      heat.ownTier = tierOf(heat.max, ownThresholds);
+      own.push(heat);
+    }
     (files[file] ??= []).push(heat);
   }
+  own.sort((a, b) => b.sum - a.sum || b.max - a.max || a.display.localeCompare(b.display));
+  own.forEach((h, i) => (h.ownRank = i + 1));
   for (const list of Object.values(files)) list.sort((a, b) => a.line - b.line);
-  return {
+  const index: SourceIndex = {
     schema: 1,
     profileSha256: opts.profileSha256,
     totalCount: opts.thresholds.totalCount,
@@ -137,7 +201,27 @@ export function buildSourceIndex(opts: {
     external,
     unmapped,
     mapping: opts.mapping,
+    ownThresholds,
+    origins: groupByOrigin(originOf, opts.thresholds.totalCount),
   };
+  if (opts.rustSrcLibrary) index.std = { rustSrc: opts.rustSrcLibrary };
+  if (stdUnavailable > 0) {
+    index.std = {
+      problem: {
+        message: `${stdUnavailable} profiled std/core/alloc function${stdUnavailable === 1 ? '' : 's'} cannot be opened: the rust-src component is not installed`,
+        fix: RUST_SRC_FIX,
+      },
+    };
+  }
+  return index;
+}
+
+/** The `n` hottest workspace functions of an index (largest total count first), with their files. */
+export function hottestHeats(index: SourceIndex, n: number): { file: string; heat: FunctionHeat }[] {
+  return Object.entries(index.files)
+    .flatMap(([file, heats]) => heats.map((heat) => ({ file, heat })))
+    .sort((a, b) => b.heat.sum - a.heat.sum)
+    .slice(0, n);
 }
 
 export function readSourceIndex(file: string): SourceIndex | undefined {

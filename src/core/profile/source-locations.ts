@@ -5,14 +5,22 @@ import { CancelledError } from '../errors';
 import { stripLlvmSuffix } from '../demangle/symbol-suffix';
 import { findLlvmTool, type LlvmToolSearch } from '../toolchain/llvm-tools';
 import { runStreaming, type RunResult } from '../util/process';
+import { DwarfError } from '../dwarf/dwarf-error';
+import { readFunctionLocations, type DwarfReadResult } from '../dwarf/function-locations';
 import { DwarfdumpDeclParser, dwarfdumpNameResponseFile, type DwarfdumpStats } from './dwarfdump-decls';
-import type { SourceLocation } from './source-location';
+import { resolveDeclFile, type SourceLocation } from './source-location';
 import { frameLocation, parseNmLine, SymbolizerVerboseParser } from './symbolizer-output';
 
 /**
  * Maps profiled functions to the source file and `fn` line they come from, using the debug info
  * of the instrumented binaries (toolchain-facts.md, "Mapping a profiled function back to source").
  *
+ * 0. The built-in DWARF reader (src/core/dwarf, ELF binaries: Linux and the BSDs), first and
+ *    always available: DW_AT_decl_line of each wanted DW_AT_linkage_name (exact `fn` line), and
+ *    without decl lines (`line-tables-only`) the line-table row at the function's symbol address.
+ *    It needs no LLVM tool, so it works with rustup's llvm-tools, which have neither
+ *    llvm-dwarfdump nor llvm-symbolizer. The external tools below run only when it cannot read a
+ *    binary (not ELF: macOS/Windows; zstd-compressed or 64-bit DWARF; a malformed section).
  * 1. `llvm-dwarfdump --debug-info`, streamed line by line: every `DW_TAG_subprogram` whose
  *    `DW_AT_linkage_name` is wanted gives `DW_AT_decl_file` + `DW_AT_decl_line`, the line of the
  *    `fn` (for a closure: the line of the closure expression). Functions inlined everywhere are
@@ -37,6 +45,9 @@ export interface SourceLookupResult {
   locations: Map<string, SourceLocation>;
   /**
    * How it was done: `+`-joined parts that each mapped at least one function, in this order:
+   * - `builtin-dwarf:decl-line`: DW_AT_decl_line read by the built-in reader (exact `fn` line);
+   * - `builtin-dwarf:entry-line`: no decl line: the line table at the function's symbol (the `fn`
+   *   line or the first statement's);
    * - `dwarf-decl-line`: DW_AT_decl_line from llvm-dwarfdump (exact `fn` line, every function);
    * - `symbolizer:symbols-only`: llvm-symbolizer's `Function start line` (exact `fn` line, but only
    *   functions that have a symbol);
@@ -63,6 +74,8 @@ export interface SourceLookupOptions {
   toolSearch?: Omit<LlvmToolSearch, 'besideDir' | 'explicitPath'>;
   mangledNames: ReadonlySet<string>;
   signal?: AbortSignal;
+  /** False: only the external tools (to compare with them, in tests and `npm run bench:profile`). Default true. */
+  builtinReader?: boolean;
   /**
    * What relative paths are resolved against (they only occur with a relative comp_dir, e.g.
    * `--remap-path-prefix=<ws>=.`). Default: the nearest directory above each binary with a Cargo.toml.
@@ -185,6 +198,17 @@ async function symbolizerLookup(
   return { locations };
 }
 
+/** The built-in reader on one binary; a DwarfError (it cannot read this binary) comes back as `error`. */
+function builtinLookup(binary: string, wanted: ReadonlySet<string>): { result?: DwarfReadResult; error?: string } {
+  try {
+    return { result: readFunctionLocations(binary, wanted, { symbolKey: stripLlvmSuffix }) };
+  } catch (e) {
+    if (e instanceof DwarfError) return { error: `${e.message} (${e.fix})` };
+    if (e instanceof RangeError) return { error: `${binary}: the built-in DWARF reader found malformed debug info (${e.message})` };
+    throw e;
+  }
+}
+
 /** Legacy (`_ZN…E`) or v0 (`_R…`) Rust mangling. */
 function isRustSymbol(name: string): boolean {
   return /^_?_(ZN|R[0-9A-Z_])/.test(name);
@@ -199,11 +223,18 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
   const remaining = new Set(opts.mangledNames);
   if (remaining.size === 0) return { locations, method: 'none' };
   const search: LlvmToolSearch = { ...opts.toolSearch, besideDir: opts.llvmBinDir };
-  const dwarfdump = await findLlvmTool('llvm-dwarfdump', search);
-  const nm = await findLlvmTool('llvm-nm', search);
-  const symbolizer = await findLlvmTool('llvm-symbolizer', search);
-  const used = { dwarf: 0, decl: 0, entry: 0 };
+  // The external tools are looked for only when the built-in reader cannot read a binary.
+  let tools: { dwarfdump?: string; nm?: string; symbolizer?: string } | undefined;
+  const findTools = async (): Promise<{ dwarfdump?: string; nm?: string; symbolizer?: string }> =>
+    (tools ??= {
+      dwarfdump: await findLlvmTool('llvm-dwarfdump', search),
+      nm: await findLlvmTool('llvm-nm', search),
+      symbolizer: await findLlvmTool('llvm-symbolizer', search),
+    });
+  const used = { builtinDecl: 0, builtinEntry: 0, dwarf: 0, decl: 0, entry: 0 };
   const problems: string[] = [];
+  /** Binaries the built-in reader could not read, and why (the external tools then tried them). */
+  const builtinFailures: string[] = [];
   const seen = { debugInfo: false, declLines: false, lineTablesOnly: false };
   let existing = 0;
 
@@ -233,6 +264,26 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
       }
     };
     try {
+      if (opts.signal?.aborted) throw new CancelledError('the source lookup');
+      const builtin = opts.builtinReader === false ? { error: 'not used (builtinReader: false)' } : builtinLookup(binary, remaining);
+      if (builtin.result) {
+        const b = builtin.result;
+        if (b.hasDebugInfo) seen.debugInfo = true;
+        if (b.stats.subprogramsWithDeclLine > 0) seen.declLines = true;
+        if (b.stats.unitsWithoutDeclLines > 0) seen.lineTablesOnly = true;
+        for (const [name, loc] of b.locations) {
+          if (!remaining.delete(name)) continue;
+          const location: SourceLocation = { file: resolveDeclFile(loc.file, loc.compDir, root), line: loc.line };
+          if (loc.column !== undefined) location.column = loc.column;
+          locations.set(name, location);
+          if (loc.kind === 'decl') used.builtinDecl++;
+          else used.builtinEntry++;
+        }
+        // The external tools read the same debug info: they would find nothing more.
+        continue;
+      }
+      builtinFailures.push(builtin.error ?? binary);
+      const { dwarfdump, nm, symbolizer } = await findTools();
       if (dwarfdump) {
         let d = await dwarfdumpFiltered(dwarfdump, binary, remaining, root, opts.signal);
         if (!d || d.error) {
@@ -272,6 +323,8 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
   }
 
   const parts: string[] = [];
+  if (used.builtinDecl > 0) parts.push('builtin-dwarf:decl-line');
+  if (used.builtinEntry > 0) parts.push('builtin-dwarf:entry-line');
   if (used.dwarf > 0) parts.push('dwarf-decl-line');
   if (used.decl > 0) parts.push('symbolizer:symbols-only');
   if (used.entry > 0) parts.push('symbolizer-entry-line:symbols-only');
@@ -279,7 +332,8 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
 
   if (locations.size === 0) {
     result.problem = noMappingProblem({
-      tools: { dwarfdump, nm, symbolizer },
+      tools: tools ?? {},
+      builtinFailures,
       llvmBinDir: opts.llvmBinDir,
       existing,
       seen,
@@ -288,23 +342,27 @@ export async function lookupSourceLocations(opts: SourceLookupOptions): Promise<
     return result;
   }
   const notes: string[] = [];
-  if (used.entry > 0) {
+  const entry = used.entry + used.builtinEntry;
+  if (entry > 0) {
     notes.push(
-      `${used.entry} function${used.entry === 1 ? '' : 's'} mapped to the line of their first instruction (the \`fn\` line or the ` +
+      `${entry} function${entry === 1 ? '' : 's'} mapped to the line of their first instruction (the \`fn\` line or the ` +
         `first statement's): the debug info has no \`fn\` lines (build.debug: line-tables-only?), and functions without a ` +
         `symbol of their own (inlined everywhere) cannot be found; for exact lines of every function ${DEBUG_FIX}`,
     );
-  } else if (!dwarfdump) {
+  } else if (tools && !tools.dwarfdump && builtinFailures.length > 0) {
     notes.push('llvm-dwarfdump was not found: only functions with a symbol of their own were looked up (llvm-nm + llvm-symbolizer)');
   }
   if (remaining.size > 0) notes.push(`${remaining.size} of ${opts.mangledNames.size} functions were not found in the debug info`);
   notes.push(...problems);
+  // Said only when something is missing: on macOS and Windows (not ELF) the tools are the way.
+  if (builtinFailures.length > 0 && remaining.size > 0 && opts.builtinReader !== false) notes.push(`the built-in DWARF reader could not read: ${builtinFailures.join('; ')}`);
   if (notes.length > 0) result.note = notes.join('; ');
   return result;
 }
 
 function noMappingProblem(c: {
   tools: { dwarfdump?: string; nm?: string; symbolizer?: string };
+  builtinFailures: string[];
   llvmBinDir: string;
   existing: number;
   seen: { debugInfo: boolean; declLines: boolean; lineTablesOnly: boolean };
@@ -318,12 +376,12 @@ function noMappingProblem(c: {
     };
   }
   const { dwarfdump, nm, symbolizer } = c.tools;
-  if (!dwarfdump && !(nm && symbolizer)) {
+  if (c.builtinFailures.length > 0 && !dwarfdump && !(nm && symbolizer)) {
     const missing = ['llvm-dwarfdump', ...(nm ? [] : ['llvm-nm']), ...(symbolizer ? [] : ['llvm-symbolizer'])];
     return {
       message:
-        `${missing.join(', ')} not found beside llvm-profdata (${c.llvmBinDir}), in the LLVM installations or on PATH, ` +
-        `so nothing can read the debug info ` +
+        `the built-in DWARF reader could not read the binaries (${c.builtinFailures.join('; ')}), and ` +
+        `${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not found beside llvm-profdata (${c.llvmBinDir}), in the LLVM installations or on PATH ` +
         `(rustup's llvm-tools component has neither llvm-dwarfdump nor llvm-symbolizer)`,
       fix:
         'put an llvm-dwarfdump on PATH (or name it in LLVM_DWARFDUMP); any recent LLVM reads rustc\'s debug info, its version need not match ' +

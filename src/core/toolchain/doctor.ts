@@ -1,14 +1,15 @@
 import { atLeast, MIN_RUST, readCargoVersion, readRustcInfo, type RustcInfo } from './rustc-info';
 import { describeCandidate, discoverLlvmProfdata, type ProfdataDiscovery } from './llvm-profdata-discovery';
 import { formatBytes, freeBytes } from './disk-space';
-import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from './rust-tools';
+import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from '../util/rust-tools';
 import { errorMessage } from '../errors';
+import { sourceMappingCheck } from './source-mapping-check';
 
 /** The prerequisites check: each line is ok / warn / fail with a one-line fix. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
-  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'disk' | 'workspace';
+  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'source-mapping' | 'disk' | 'workspace';
   title: string;
   status: CheckStatus;
   message: string;
@@ -60,6 +61,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     });
   }
 
+  checks.push(await sourceMappingCheck(report.rustc, { env: opts.env }));
   checks.push(await diskCheck(opts.artifactDir, opts.minFreeGb));
   checks.push(...(opts.extra ?? []));
   report.ok = checks.every((c) => c.status !== 'fail');

@@ -1,5 +1,5 @@
 import { capture } from '../util/process';
-import { rustToolPath } from './rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 import { PgoError, ExitCode } from '../errors';
 
 /** What `rustc -vV` says about the compiler, most importantly the LLVM it was built on. */

@@ -14,7 +14,22 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called for every line of output as it arrives (for streaming to a terminal). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** The clock for the time-out and the SIGKILL escalation; tests pass their own to see the timers. */
+  timers?: Timers;
 }
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** How long a stopped child gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 3000;
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -103,18 +118,43 @@ export async function runStreaming(file: string, args: readonly string[], opts: 
   };
   let timedOut = false;
   let cancelled = false;
+  const timers = opts.timers ?? realTimers;
+  // SIGTERM first, SIGKILL if it is still there after the grace period.
+  let escalation: unknown;
+  let exited = false;
+  const stop = (): void => {
+    if (exited) return; // its pid may already belong to another process
+    killTree(pid, 'SIGTERM');
+    escalation ??= timers.set(() => {
+      escalation = undefined;
+      killTree(pid, 'SIGKILL');
+    }, KILL_GRACE_MS);
+  };
+  child.once('exit', () => {
+    exited = true;
+    if (pid !== undefined) live.delete(pid); // nor may killAllChildren hit a reused pid
+    if (escalation === undefined) return;
+    // Its pid is free from now on and may be reused: the timer must not fire at a stranger.
+    timers.clear(escalation);
+    escalation = undefined;
+    // Helpers in its process group that ignored SIGTERM would keep its pipes open: they go now,
+    // through the group id, which the system does not hand out again while a member lives.
+    try {
+      if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* the group is gone too (or Windows, which has no process groups) */
+    }
+  });
   const onAbort = (): void => {
     cancelled = true;
-    killTree(pid, 'SIGTERM');
-    setTimeout(() => killTree(pid, 'SIGKILL'), 3000).unref();
+    stop();
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timer =
     opts.timeoutMs !== undefined
-      ? setTimeout(() => {
+      ? timers.set(() => {
           timedOut = true;
-          killTree(pid, 'SIGTERM');
-          setTimeout(() => killTree(pid, 'SIGKILL'), 3000).unref();
+          stop();
         }, opts.timeoutMs)
       : undefined;
   try {
@@ -126,7 +166,8 @@ export async function runStreaming(file: string, args: readonly string[], opts: 
     if (cancelled) throw new CancelledError(`${file}`);
     return { exitCode: result.exitCode, signal: result.signal, timedOut, stderrTail: tail };
   } finally {
-    if (timer) clearTimeout(timer);
+    if (timer !== undefined) timers.clear(timer);
+    if (escalation !== undefined) timers.clear(escalation);
     opts.signal?.removeEventListener('abort', onAbort);
     if (pid !== undefined) live.delete(pid);
   }

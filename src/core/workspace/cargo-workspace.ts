@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { capture } from '../util/process';
-import { rustToolPath } from '../toolchain/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
 import { ExitCode, PgoError } from '../errors';
 
 /** The parts of `cargo metadata --no-deps` the pipeline needs: packages, their targets, where things go. */

@@ -22,7 +22,8 @@ const SKIP_DIRS = new Set(['target', 'node_modules', '.git']);
  * A hash of the workspace's Rust sources and manifests, so a later run can tell that a profile was
  * recorded from other code (its functions' hashes no longer match).
  */
-export function sourceHash(ws: CargoWorkspace): string {
+export function sourceHash(ws: CargoWorkspace, opts: { lockfiles?: boolean } = {}): string {
+  const withLocks = opts.lockfiles ?? true;
   const files: string[] = [];
   const walk = (dir: string): void => {
     let entries: fs.Dirent[];
@@ -35,7 +36,7 @@ export function sourceHash(ws: CargoWorkspace): string {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && path.resolve(p) !== path.resolve(ws.targetDirectory)) walk(p);
-      } else if (e.isFile() && SOURCE_EXT.has(path.extname(e.name))) files.push(p);
+      } else if (e.isFile() && SOURCE_EXT.has(path.extname(e.name)) && (withLocks || path.extname(e.name) !== '.lock')) files.push(p);
     }
   };
   const roots = [...new Set([ws.root, ...ws.packages.map((p) => p.root)])];
@@ -48,4 +49,19 @@ export function sourceHash(ws: CargoWorkspace): string {
     hash.update('\0');
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The source hash to stamp on a build: taken before it, so an edit made during the build makes the
+ * stamp stale; but cargo itself may write Cargo.lock during the build (the first build, a new
+ * dependency), and the lock file it wrote is what it compiled against: then the hash after it counts.
+ */
+export function buildSourceHash(ws: CargoWorkspace, before: { all: string; code: string }): string {
+  const code = sourceHash(ws, { lockfiles: false });
+  return code === before.code ? sourceHash(ws) : before.all;
+}
+
+/** What buildSourceHash compares against: call it before the build starts. */
+export function sourcesBeforeBuild(ws: CargoWorkspace): { all: string; code: string } {
+  return { all: sourceHash(ws), code: sourceHash(ws, { lockfiles: false }) };
 }

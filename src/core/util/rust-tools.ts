@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isExecutable, which } from '../util/which';
+import { isExecutable, which } from './which';
 
 /**
  * Finding cargo and rustc the way rust-analyzer does: `$CARGO` / `$RUSTC`, then PATH, then
@@ -8,6 +8,7 @@ import { isExecutable, which } from '../util/which';
  * Code started from a desktop menu or the Dock inherits no shell profile, so `~/.cargo/bin` is
  * often missing from its PATH although the user's terminal has it. The rustup proxies found there
  * put their own bin folder on PATH for what they start, so cargo still finds rustc.
+ * It lives in util, the lowest layer, because reading the Cargo workspace (below toolchain) runs cargo.
  */
 export type RustTool = 'cargo' | 'rustc';
 
