@@ -135,7 +135,7 @@ try {
   if (r.status !== 0) throw new Error(`pgo bench failed:\n${r.stderr}`);
   const results = JSON.parse(r.stdout)[0];
   const argvOf = (bin) => ['2000', '--seed', '9'].reduce((a, x) => [...a, x], [bin]);
-  console.log(`   ${EXAMPLE_RUNS} runs each, interleaved in blocks of 2 (which harness goes first alternates), midi-import 2000 --seed 9:`);
+  console.log(`   ${EXAMPLE_RUNS} runs each, alternating run by run (which harness goes first alternates), midi-import 2000 --seed 9:`);
   let worst = 0;
   let worstCpu = 0;
   for (const v of results.variants) {
@@ -144,17 +144,17 @@ try {
     const hCpu = [];
     const o = [];
     probeCpu = [];
-    for (let done = 0; done < EXAMPLE_RUNS; done += 2) {
+    for (let done = 0; done < EXAMPLE_RUNS; done++) {
       const viaHyperfine = () => {
-        const x = hyperfineFull(argvOf(bin), 2, 0, dir);
+        const x = hyperfineFull(argvOf(bin), 1, 0, dir);
         h.push(...x.times);
         hCpu.push(x.cpuMs);
       };
-      if ((done / 2) % 2 === 0) {
+      if (done % 2 === 0) {
         viaHyperfine();
-        o.push(...(await probe(probeExe, argvOf(bin), 1, 2, dir)));
+        o.push(...(await probe(probeExe, argvOf(bin), 1, 1, dir)));
       } else {
-        o.push(...(await probe(probeExe, argvOf(bin), 1, 2, dir)));
+        o.push(...(await probe(probeExe, argvOf(bin), 1, 1, dir)));
         viaHyperfine();
       }
     }
