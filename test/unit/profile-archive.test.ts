@@ -250,6 +250,7 @@ describe('artifact directory of another workspace', () => {
     const { cleanArtifacts } = await import('../../src/core/pipeline/clean-artifacts');
     const root = tempDir();
     const ctx = context(root);
+    fs.writeFileSync(path.join(root, 'Cargo.toml'), '[workspace]\n'); // the owner is still a workspace
     const mine = new ArtifactLayout(ctx.layout.root, root);
     mine.ensureRoot();
     fs.mkdirSync(mine.componentDir('pipeline'));
@@ -265,6 +266,24 @@ describe('artifact directory of another workspace', () => {
     // A marker written before markers named their workspace belongs to whoever uses it.
     fs.writeFileSync(path.join(mine.root, OWNER_MARKER), 'Created by Rust PGO\n');
     theirs.layout.ensureRoot();
+  });
+
+  it('adopts a root whose workspace was copied or moved with its target folder', () => {
+    const root = tempDir();
+    const ctx = context(root);
+    fs.writeFileSync(path.join(root, 'Cargo.toml'), '[workspace]\n');
+    // The marker names where the workspace was before it was copied here (that place still exists).
+    const before = tempDir();
+    fs.writeFileSync(path.join(before, 'Cargo.toml'), '[workspace]\n');
+    new ArtifactLayout(ctx.layout.root, before).ensureRoot();
+    const here = new ArtifactLayout(ctx.layout.root, root);
+    here.ensureRoot(); // inside this workspace: its own
+    assert.equal(here.markerOwner(), root);
+    // A moved workspace: the recorded one is gone, so the folder is whoever uses it now.
+    const elsewhere = new ArtifactLayout(ctx.layout.root, path.join(tempDir(), 'other'));
+    fs.rmSync(path.join(root, 'Cargo.toml'));
+    elsewhere.ensureRoot();
+    assert.equal(elsewhere.markerOwner(), elsewhere.workspaceRoot);
   });
 });
 

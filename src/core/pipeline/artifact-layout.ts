@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, PgoError } from '../errors';
 import { ensureWritableDir } from '../util/writable-dir';
-import { realPathLoose } from '../util/safe-path';
+import { isStrictlyInside, realPathLoose } from '../util/safe-path';
 import { RunLock } from './run-lock';
 
 /** Written into the artifact root when the engine creates it: clean deletes only what it owns. */
@@ -48,6 +48,16 @@ export class ArtifactLayout {
   checkOwner(): void {
     const owner = this.markerOwner();
     if (!owner || !this.workspaceRoot || realPathLoose(owner) === realPathLoose(this.workspaceRoot)) return;
+    // A workspace copied or moved together with its target/ carries the old path in the marker: a
+    // folder inside this workspace, or one whose recorded workspace is gone, is this workspace's.
+    if (isStrictlyInside(this.root, this.workspaceRoot) || !fs.existsSync(path.join(owner, 'Cargo.toml'))) {
+      try {
+        this.writeMarker();
+      } catch {
+        /* a read-only workspace: the marker is rewritten by the next run that can write */
+      }
+      return;
+    }
     throw new PgoError(
       `${this.root} holds the PGO data of another workspace (${owner})`,
       'give this workspace an artifact folder of its own: set artifactDir in its pgo.yaml, or remove artifactDir (with a target directory outside the workspace the default is per workspace)',
@@ -75,6 +85,10 @@ export class ArtifactLayout {
       );
     }
     ensureWritableDir(this.root);
+    this.writeMarker();
+  }
+
+  private writeMarker(): void {
     const owner = this.workspaceRoot ? `workspace: ${this.workspaceRoot}\n` : '';
     fs.writeFileSync(path.join(this.root, OWNER_MARKER), `Created by Rust PGO: its profiles and builds. \`pgo clean\` deletes this folder.\n${owner}`);
   }
