@@ -1,7 +1,7 @@
 // Bundles the CLI and the extension with esbuild: one file each, so the .vsix carries no
 // node_modules and the CLI starts without resolving packages.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -22,4 +22,7 @@ const builds = [
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+// `pgo bench` compiles its run probe from this source with the user's rustc (run-probe.ts).
+mkdirSync('dist', { recursive: true });
+copyFileSync('src/core/bench/probe/pgo-probe.rs', 'dist/pgo-probe.rs');
 console.log(`built ${builds.map((b) => b.outfile).join(', ')}${production ? ' (production)' : ''}`);

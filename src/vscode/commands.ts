@@ -8,6 +8,7 @@ import { archive, restore } from '../core/commands/archive';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import type { EngineContext } from '../core/pipeline/engine-context';
 import type { RankedFunction } from '../core/profile/hot-functions';
+import { missingSourceMessage } from '../core/profile/source-origin';
 import { formatHotTable, percent } from '../core/report/format';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
@@ -21,6 +22,8 @@ import type { PgoNode } from './profiles-tree';
 import { functionDetailMarkdown } from './function-detail';
 import type { HeatIndex } from './heat-index';
 import type { HotPathAnnotations } from './hot-path-annotations';
+import { compareBuilds, type CompareOutcome } from './compare-builds';
+import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
 
 /**
@@ -38,6 +41,8 @@ export interface CommandArgs {
   skipCorrupt?: boolean;
   /** Archive Profiles: where to write; Restore Profiles: what to read. */
   file?: string;
+  /** Compare Builds: measured rounds (default: adaptive). */
+  runs?: number;
 }
 
 export interface CommandDeps {
@@ -47,6 +52,7 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   heat: HeatIndex;
   annotations: HotPathAnnotations;
+  reportPanel: ReportPanel;
   worker: EngineWorker;
 }
 
@@ -92,6 +98,8 @@ export class Commands {
       'pgo.clearAnnotations': () => this.d.annotations.setVisible(false),
       'pgo.showFunctionDetail': (a) => this.showFunctionDetail(a as FunctionArgs),
       'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
+      'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
+      'pgo.showReport': (a) => this.showReport(argsOf(a)),
     };
     return Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
@@ -181,6 +189,37 @@ export class Commands {
       });
     }
     return outcome;
+  }
+
+  /** `pgo bench` as a task, with progress and cancellation (compare-builds.ts). */
+  private async compareBuilds(args: CommandArgs): Promise<CompareOutcome | undefined> {
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
+    const component = await this.pickComponent(ws, args, true);
+    if (!component) return undefined;
+    let runs = args.runs;
+    if (runs === undefined) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'Adaptive', description: 'until every speedup is known within a few percent, or the time budget is spent', runs: undefined },
+          { label: '3 rounds', description: 'a first look: no verdict is likely on a noisy machine', runs: 3 },
+          { label: '10 rounds', runs: 10 },
+          { label: '30 rounds', description: 'small differences on a noisy machine', runs: 30 },
+        ],
+        { title: 'PGO: how many measured rounds?', placeHolder: 'Each round runs every variant once, in a shuffled order' },
+      );
+      if (!pick) return undefined;
+      runs = pick.runs;
+    }
+    return compareBuilds(this.d.runner, ws, { type: TASK_TYPE, phase: 'bench', component, runs });
+  }
+
+  private async showReport(args: CommandArgs): Promise<string | undefined> {
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
+    const component = await this.pickComponent(ws, args, true);
+    if (!component) return undefined;
+    return (await this.d.reportPanel.show(ws, component)).title;
   }
 
   private async checkPrerequisites(args: CommandArgs): Promise<DoctorReport | undefined> {
@@ -355,6 +394,11 @@ export class Commands {
   /** Open a function's `fn` line from the source index (a sidebar hot-function item). */
   private async goToLocation(args: FunctionArgs | undefined): Promise<void> {
     if (!args?.file) return;
+    const missing = missingSourceMessage(args.file, fs.existsSync(args.file));
+    if (missing) {
+      void vscode.window.showInformationMessage(`PGO: ${missing}`);
+      return;
+    }
     const pos = new vscode.Position(Math.max(0, args.line - 1), 0);
     await vscode.window.showTextDocument(vscode.Uri.file(args.file), { selection: new vscode.Range(pos, pos) });
   }

@@ -6,6 +6,7 @@ import { readHotFunctions } from '../core/commands/show-profile';
 import { engineContextOf, findMatchedProfdata, readToolchain } from '../core/pipeline/engine-context';
 import { isPgoError, errorMessage } from '../core/errors';
 import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
+import { hotFunctionsByOrigin } from '../core/profile/origin-groups';
 import { SIDEBAR_HOT_MAX, type PackedFiles, type SourceIndexPayload, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
 
 /**
@@ -59,8 +60,10 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
   const index = readSourceIndex(req.file);
   if (!index) return { id: req.id, ok: true, value: undefined };
   const { files, ...head } = index;
-  // Sorted here: over a large index, the sort alone would block the host.
-  const value: SourceIndexPayload = { head, hottest: hottestHeats(index, SIDEBAR_HOT_MAX), files: pack(files) };
+  // Sorted here: over a large index, the sort alone would block the host. Each origin's hottest
+  // (the workspace's, each dependency's, std's), so the sidebar can show them side by side.
+  const hottest = index.origins ? hotFunctionsByOrigin(index, SIDEBAR_HOT_MAX).flatMap((g) => g.hottest) : hottestHeats(index, SIDEBAR_HOT_MAX);
+  const value: SourceIndexPayload = { head, hottest, files: pack(files) };
   return { id: req.id, ok: true, value };
 }
 

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { PgoExtensionApi } from '../../src/vscode/extension';
 import type { PgoNode } from '../../src/vscode/profiles-tree';
 import type { TaskOutcome } from '../../src/vscode/task-runner';
+import type { CompareOutcome } from '../../src/vscode/compare-builds';
 
 const EXTENSION_ID = 'rust-pgo.rust-pgo';
 
@@ -364,6 +365,43 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     // In the title: the driver prints each test's title, whatever the verdict.
     if (this.test) this.test.title += ` (longest event-loop block ${busyMs.toFixed(1)} ms, during "${busyDuring}"; longest timer lateness ${latenessMs.toFixed(1)} ms)`;
     assert.ok(busyMs <= 100, `the extension host's event loop was blocked for ${busyMs.toFixed(1)} ms during "${busyDuring}" (limit 100 ms)`);
+  });
+
+  it('Compare Builds measures the variants; the sidebar shows the verdict and the checklist; Show Report opens the report', async () => {
+    const a = await api();
+    await withGoodProfile(a);
+    const outcome = (await vscode.commands.executeCommand('pgo.compareBuilds', { component: 'pipeline', runs: 3 })) as CompareOutcome;
+    assert.equal(outcome?.exitCode, 0, `task exit code; last run: ${JSON.stringify(outcome?.lastRun)}`);
+    const results = JSON.parse(fs.readFileSync(path.join(pgoDir(), 'bench', 'pipeline', 'latest.json'), 'utf8')) as { rounds: number; recommendation: { variant: string } };
+    assert.equal(results.rounds, 3);
+    assert.deepEqual(outcome.verdicts.map((v) => v.component), ['pipeline']);
+    assert.match(outcome.verdicts[0]?.line ?? '', /^(\S+: \d+\.\d\d× \[\d+\.\d\d–\d+\.\d\d\]( \d+% CI)?, ship it|no significant difference: keep release|outputs differ)/);
+
+    await a.registry.touch();
+    const nodes = await allNodes(a);
+    const verdict = nodes.find((n) => n.node.kind === 'verdict' && n.node.state.component.name === 'pipeline');
+    assert.equal(verdict?.item.label, outcome.verdicts[0]?.line);
+    assert.match(String(verdict?.item.description), /^3 rounds · /);
+    const checks = nodes.filter((n) => n.node.kind === 'check').map((n) => String(n.item.label));
+    assert.ok(checks.includes('Profile applied to ≥ 90% of the instrumented functions'), checks.join(', '));
+    const benchmarked = nodes.find((n) => n.node.kind === 'check' && n.node.item.id === 'benchmarked');
+    assert.ok(benchmarked && benchmarked.node.kind === 'check' && benchmarked.node.item.state !== 'todo', 'the checklist knows the comparison ran');
+
+    const title = (await vscode.commands.executeCommand('pgo.showReport', { component: 'pipeline' })) as string;
+    assert.equal(title, 'PGO Report: pipeline');
+    const panel = a.reportPanel.current;
+    assert.ok(panel, 'the report panel is open');
+    assert.equal(panel.viewType, 'pgo.report');
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'PGO Report: pipeline');
+    assert.ok(tab?.input instanceof vscode.TabInputWebview, 'a webview tab with the report title');
+    const html = panel.webview.html;
+    const charts = (html.match(/<svg class="pgo-chart"/g) ?? []).length;
+    assert.ok(charts >= 4, `${charts} charts (timings, sizes, build times, hottest functions expected) in:\n${html.slice(0, 400)}`);
+    const nonce = /<style nonce="([^"]+)">/.exec(html)?.[1];
+    assert.ok(nonce, 'the stylesheet carries a nonce');
+    assert.match(html, new RegExp(`Content-Security-Policy" content="default-src 'none'; style-src [^;]* 'nonce-${nonce.replace(/[+/=]/g, '\\$&')}'`));
+    assert.equal(/<script/i.test(html), false, 'no script in the report');
+    panel.dispose();
   });
 
   it('Clean removes only the PGO artifacts', async () => {
