@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
-import type { ProjectOverrides } from '../core/config/resolve-project';
+import { ConfigError } from '../core/config/load-config';
+import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { EngineContext } from '../core/pipeline/engine-context';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import type { SourceIndexPayload, WorkerRequest, WorkspaceTools, WorkerResponse } from './engine-worker-protocol';
@@ -54,6 +55,11 @@ export class EngineWorker {
     return (await this.request({ op: 'deleteProfile', project: ctx.project, component })).value as string[];
   }
 
+  /** A workspace's project (cargo metadata, pgo.yaml, the settings), loaded in the worker. */
+  async project(root: string, overrides: ProjectOverrides): Promise<Project> {
+    return (await this.request({ op: 'project', root, overrides })).value as Project;
+  }
+
   /** The prerequisites check (many short processes), run in the worker. */
   async doctor(dir: string, overrides: ProjectOverrides): Promise<DoctorReport> {
     return (await this.request({ op: 'doctor', dir, overrides })).value as DoctorReport;
@@ -78,6 +84,7 @@ export class EngineWorker {
       if (!p) return;
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m);
+      else if (m.error.problems) p.reject(new ConfigError(m.error.problems));
       else p.reject(m.error.code === ExitCode.Cancelled ? new CancelledError('reading the profile') : new PgoError(m.error.message, m.error.fix, m.error.code, m.error.details, m.error.kind));
     });
     const fail = (e: Error): void => {

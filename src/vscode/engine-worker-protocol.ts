@@ -1,5 +1,6 @@
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
+import type { ConfigProblem } from '../core/config/load-config';
 import type { PgoErrorKind } from '../core/errors';
 import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
 import type { DoctorReport } from '../core/toolchain/doctor';
@@ -18,6 +19,8 @@ export type WorkerRequest =
   | { id: number; op: 'sourceIndex'; file: string }
   | { id: number; op: 'tools'; root: string; llvmProfdataPath?: string; rustc?: RustcInfo }
   | { id: number; op: 'doctor'; dir: string; overrides: ProjectOverrides }
+  /** cargo metadata + pgo.yaml + settings: the project of a workspace. */
+  | { id: number; op: 'project'; root: string; overrides: ProjectOverrides }
   /** Recursive deletes of build folders (gigabytes): clean, and delete-profile alike. */
   | { id: number; op: 'clean'; project: Project; component?: string }
   | { id: number; op: 'deleteProfile'; project: Project; component: string }
@@ -31,8 +34,9 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | string[] | undefined }
-  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind } };
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | string[] | undefined }
+  /** `problems`: a pgo.yaml error's positions (ConfigError), for the sidebar. */
+  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind; problems?: ConfigProblem[] } };
 
 /** A source index as the worker hands it over: its summary, its hottest functions, its files packed. */
 export interface SourceIndexPayload {

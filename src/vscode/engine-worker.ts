@@ -1,9 +1,9 @@
 import { clean, deleteProfiles } from '../core/commands/clean';
 import { checkPrerequisites } from '../core/commands/doctor';
-import { ArtifactLayout } from '../core/pipeline/artifact-layout';
-import { silentReporter } from '../core/pipeline/reporter';
+import { ConfigError } from '../core/config/load-config';
+import { loadProject } from '../core/config/resolve-project';
 import { readHotFunctions } from '../core/commands/show-profile';
-import { findMatchedProfdata, readToolchain, type EngineContext } from '../core/pipeline/engine-context';
+import { engineContextOf, findMatchedProfdata, readToolchain } from '../core/pipeline/engine-context';
 import { isPgoError, errorMessage } from '../core/errors';
 import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
 import { hotFunctionsByOrigin } from '../core/profile/origin-groups';
@@ -45,9 +45,12 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
     const profdata = await findMatchedProfdata(rustc, req.llvmProfdataPath);
     return { id: req.id, ok: true, value: { rustc, cargoVersion, profdata } };
   }
+  if (req.op === 'project') {
+    return { id: req.id, ok: true, value: await loadProject(req.root, req.overrides) };
+  }
   if (req.op === 'clean' || req.op === 'deleteProfile') {
     // The same core commands as the CLI's, on a context rebuilt from the host's project.
-    const ctx: EngineContext = { project: req.project, layout: new ArtifactLayout(req.project.artifactRoot), reporter: silentReporter };
+    const ctx = engineContextOf(req.project);
     const removed = req.op === 'clean' ? clean(ctx, req.component).removed : deleteProfiles(ctx, req.component);
     return { id: req.id, ok: true, value: removed };
   }
@@ -76,7 +79,9 @@ process.on('message', (req: WorkerRequest) => {
       (e: unknown): WorkerResponse => ({
         id: req.id,
         ok: false,
-        error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details, kind: e.kind } : { message: errorMessage(e) },
+        error: isPgoError(e)
+          ? { message: e.message, fix: e.fix, code: e.code, details: e.details, kind: e.kind, problems: e instanceof ConfigError ? e.problems : undefined }
+          : { message: errorMessage(e) },
       }),
     )
     .then((response) => {

@@ -37,11 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgoExt
 async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi> {
   const log = vscode.window.createOutputChannel('Rust PGO', { log: true });
   const cliPath = context.asAbsolutePath('dist/cli.js');
-  const registry = new WorkspaceRegistry(log);
+  const worker = new EngineWorker();
+  const registry = new WorkspaceRegistry(log, worker);
   const status = new StatusBar(registry);
   const reports = new ReportDocuments();
   const runner = new TaskRunner(cliPath, registry, status, log);
-  const worker = new EngineWorker();
   const heat = new HeatIndex(registry, worker);
   const annotations = new HotPathAnnotations(heat);
   const tree = new ProfilesTree(registry, heat);

@@ -5,7 +5,8 @@ import type { Project, ResolvedComponent } from '../core/config/resolve-project'
 import { ConfigError, type ConfigProblem } from '../core/config/load-config';
 import { errorMessage } from '../core/errors';
 import type { ArtifactLayout } from '../core/pipeline/artifact-layout';
-import { createEngineContext, type EngineContext } from '../core/pipeline/engine-context';
+import { engineContextOf, type EngineContext } from '../core/pipeline/engine-context';
+import type { EngineWorker } from './engine-worker-client';
 import { readMetadata, type ProfileMetadata } from '../core/pipeline/profile-metadata';
 import { latestCompleteRun } from '../core/pipeline/workload-phase';
 import { readLastRun, type LastRun } from '../core/pipeline/last-run';
@@ -53,9 +54,10 @@ export class PgoWorkspace {
     return this.engine?.layout;
   }
 
-  async load(): Promise<void> {
+  async load(worker: EngineWorker): Promise<void> {
     try {
-      this.engine = await createEngineContext(this.root, { overrides: toOverrides(readSettings(this.folder.uri)) });
+      // cargo metadata runs in the engine worker: starting it from here would hold the host's loop.
+      this.engine = engineContextOf(await worker.project(this.root, toOverrides(readSettings(this.folder.uri))));
       this.error = undefined;
       this.problems = [];
     } catch (e) {

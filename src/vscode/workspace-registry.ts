@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { EngineWorker } from './engine-worker-client';
 import { findCargoRoots, PgoWorkspace } from './pgo-workspace';
 
 const DEBOUNCE_MS = 500;
@@ -20,7 +21,10 @@ export class WorkspaceRegistry implements vscode.Disposable {
   private reloadNeeded = false;
   running = false;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly worker: EngineWorker,
+  ) {
     // What the engine context is made of: the manifest, pgo.yaml, and the toolchain pin (rustc).
     const configWatcher = vscode.workspace.createFileSystemWatcher('**/{pgo.yaml,Cargo.toml,rust-toolchain,rust-toolchain.toml}');
     for (const ev of [configWatcher.onDidChange, configWatcher.onDidCreate, configWatcher.onDidDelete]) {
@@ -85,7 +89,7 @@ export class WorkspaceRegistry implements vscode.Disposable {
       if (folder.uri.scheme !== 'file') continue;
       for (const root of findCargoRoots(folder)) next.push(new PgoWorkspace(folder, root));
     }
-    await Promise.all(next.map((w) => w.load()));
+    await Promise.all(next.map((w) => w.load(this.worker)));
     if (generation !== this.generation) return;
     for (const w of next) {
       if (w.error) this.log.warn(`${w.label}: ${w.error}`);

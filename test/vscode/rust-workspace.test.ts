@@ -107,15 +107,17 @@ async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vsco
  * CPU, so a loaded machine does not pass for a blocked loop. Timer lateness (monitorEventLoopDelay)
  * is reported beside it: on 2 cores shared by many builds an idle loop is already 50-200 ms late.
  */
-function watchEventLoop(step: () => string): { stop: () => void; result: () => { busyMs: number; busyDuring: string; latenessMs: number } } {
+function watchEventLoop(step: () => string): { stop: () => void; result: () => { busyMs: number; busyDuring: string; latenessMs: number; perStep: string } } {
   const lateness = monitorEventLoopDelay({ resolution: 10 });
   lateness.enable();
   let busyMs = 0;
   let busyDuring = '';
+  const perStep = new Map<string, number>();
   let last = performance.eventLoopUtilization();
   const probe = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const active = now.active - last.active;
+    perStep.set(step(), Math.max(perStep.get(step()) ?? 0, active));
     if (active > busyMs) {
       busyMs = active;
       busyDuring = step();
@@ -127,7 +129,7 @@ function watchEventLoop(step: () => string): { stop: () => void; result: () => {
       clearInterval(probe);
       lateness.disable();
     },
-    result: () => ({ busyMs, busyDuring, latenessMs: lateness.max / 1e6 }),
+    result: () => ({ busyMs, busyDuring, latenessMs: lateness.max / 1e6, perStep: [...perStep].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') }),
   };
 }
 
@@ -329,12 +331,15 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     const text = path.join(dir, 'synthetic.proftext');
     // Written by another process: the test's own strings must not weigh on the heap it measures.
     const { spawnSync } = await import('node:child_process');
-    const made = spawnSync(process.execPath, [path.join(__dirname, 'synthetic-profile.js'), dir, path.join(folder(), 'daw', 'src', 'synth')], {
+    // The index is staged outside the artifact folder and moved in inside the measured window, so
+    // its loading is measured whatever the file watcher did before.
+    const index = path.join(dir, 'daw.profdata.index.json');
+    const staged = path.join(os.tmpdir(), `pgo-staged-index-${process.pid}.json`);
+    const made = spawnSync(process.execPath, [path.join(__dirname, 'synthetic-profile.js'), dir, path.join(folder(), 'daw', 'src', 'synth'), staged], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, // the extension host may be Electron
       encoding: 'utf8',
     });
     assert.equal(made.status, 0, made.stderr);
-    const index = path.join(dir, 'daw.profdata.index.json');
     const report = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { profdata: { chosen: { path: string } } };
     const merged = spawnSync(report.profdata.chosen.path, ['merge', '-o', path.join(dir, 'daw.profdata'), text]);
     assert.equal(merged.status, 0, String(merged.stderr));
@@ -344,6 +349,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     let step = 'touch';
     const watch = watchEventLoop(() => step);
     try {
+      await fs.promises.copyFile(staged, index);
       await a.registry.touch();
       step = 'heat index';
       await a.heat.whenLoaded();
@@ -358,12 +364,12 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
       assert.equal(rows[0]?.display, 'daw::synth::f99999');
     } finally {
       watch.stop();
-      for (const f of [path.join(dir, 'daw.profdata'), text, index]) fs.rmSync(f, { force: true });
+      for (const f of [path.join(dir, 'daw.profdata'), text, index, staged]) fs.rmSync(f, { force: true });
       await a.registry.touch();
     }
-    const { busyMs, busyDuring, latenessMs } = watch.result();
+    const { busyMs, busyDuring, latenessMs, perStep } = watch.result();
     // In the title: the driver prints each test's title, whatever the verdict.
-    if (this.test) this.test.title += ` (longest event-loop block ${busyMs.toFixed(1)} ms, during "${busyDuring}"; longest timer lateness ${latenessMs.toFixed(1)} ms)`;
+    if (this.test) this.test.title += ` (longest event-loop block ${busyMs.toFixed(1)} ms, during "${busyDuring}"; longest timer lateness ${latenessMs.toFixed(1)} ms; per step, ms: ${perStep})`;
     assert.ok(busyMs <= 100, `the extension host's event loop was blocked for ${busyMs.toFixed(1)} ms during "${busyDuring}" (limit 100 ms)`);
   });
 

@@ -3,12 +3,12 @@ import * as path from 'node:path';
 
 /**
  * Writes a 100,000-function profile in LLVM's text format and its source index (1,000 files), for
- * the responsiveness test. Run as a separate process (`node synthetic-profile.js DIR SOURCES`), so
+ * the responsiveness test. Run as a separate process (`node synthetic-profile.js DIR SOURCES INDEX`), so
  * the test's own megabytes of strings never sit in the extension host's heap it measures.
  */
 const FUNCTIONS = 100_000;
-const [dir, sources] = process.argv.slice(2);
-if (!dir || !sources) throw new Error('usage: synthetic-profile.js OUT_DIR SOURCE_ROOT');
+const [dir, sources, indexFile] = process.argv.slice(2);
+if (!dir || !sources || !indexFile) throw new Error('usage: synthetic-profile.js OUT_DIR SOURCE_ROOT INDEX_FILE');
 const mangled = (i: number): string => `_ZN3daw5synth${`f${i}`.length}f${i}17h${i.toString(16).padStart(16, '0')}E`;
 
 const lines: string[] = ['# IR level Instrumentation Flag', ':ir'];
@@ -21,4 +21,4 @@ for (let i = 0; i < FUNCTIONS; i++) {
   (files[path.join(sources, `part${Math.floor(i / 100)}.rs`)] ??= []).push(heat);
 }
 const index = { schema: 1, profileSha256: '', totalCount: 1, thresholds: { hot: 1e9, warm: 1e9, totalCount: 1 }, files, external: 0, unmapped: 0, mapping: { method: 'synthetic' } };
-fs.writeFileSync(path.join(dir, 'daw.profdata.index.json'), JSON.stringify(index));
+fs.writeFileSync(indexFile, JSON.stringify(index));

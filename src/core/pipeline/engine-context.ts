@@ -32,7 +32,11 @@ export async function createEngineContext(
   dir: string,
   opts: { overrides?: ProjectOverrides; reporter?: Reporter; signal?: AbortSignal } = {},
 ): Promise<EngineContext> {
-  const project = await loadProject(dir, opts.overrides);
+  return engineContextOf(await loadProject(dir, opts.overrides), opts);
+}
+
+/** The context of an already loaded project (the extension loads it in its worker process). */
+export function engineContextOf(project: Project, opts: { reporter?: Reporter; signal?: AbortSignal } = {}): EngineContext {
   return {
     project,
     layout: new ArtifactLayout(project.artifactRoot, project.workspace.root),
