@@ -30,6 +30,13 @@ const COMMAND_TABLE = {
   archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
   restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
   diff: { usage: 'diff A B', help: 'compare two .profdata files: hotter, colder, new and vanished hot functions', operand: { file: 'two .profdata files', example: 'pgo diff old.profdata target/pgo/pipeline/pipeline.profdata', files: 2 } },
+  bench: {
+    usage: 'bench [component|all]',
+    help: 'is it faster? build release, pgo, lto, lto+pgo (or pgo.yaml\'s variants), run the benchmarks alternately, compare with release (median, 95% CI, verdict), check outputs agree and the training\'s coverage, recommend one',
+    operand: 'component',
+  },
+  verify: { usage: 'verify [component]', help: "run the component's tests (cargo test) built with the PGO profile and settings", operand: 'component' },
+  report: { usage: 'report [component|all]', help: 'write <artifact dir>/report/index.html (plots, offline) and report.md', operand: 'component' },
   help: { usage: 'help', help: '', operand: 'component' },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -55,6 +62,11 @@ export interface CliArgs {
   top: number;
   json: boolean;
   color?: boolean;
+  /** `bench`: fixed measured rounds, time budget per benchmark (s), variants, shuffle seed. */
+  runs?: number;
+  budget?: number;
+  variants?: string[];
+  seed?: number;
 }
 
 type OptionSpec =
@@ -91,6 +103,19 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
+  runs: { type: 'string', arg: 'N', example: '10', help: "bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's 95% CI is within 4% or the budget is spent)", apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
+  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, in seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
+  variants: {
+    type: 'string',
+    arg: 'a,b',
+    example: 'pgo,lto',
+    help: 'bench: only these variants (release, the baseline, is always included)',
+    apply: (a, v) => {
+      a.variants = v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (a.variants.length === 0) throw usage('--variants needs a comma-separated list of variant names', 'e.g. --variants pgo,lto');
+    },
+  },
+  seed: { type: 'string', arg: 'N', example: '42', help: 'bench: seed of the shuffled run order (default 1)', apply: (a, v, f) => (a.seed = wholeNumber(f, v)) },
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
   json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
@@ -201,5 +226,6 @@ ${columns(Object.entries(OPTION_TABLE).map(([name, o]) => [o.type === 'string' ?
 
 Exit codes:
   0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)
-  4 the optimized build could not use the profile · 5 another PGO run holds the lock · 130 cancelled
+  4 the optimized build could not use the profile · 5 another PGO run holds the lock
+  6 bench: a variant's output differs from release's (PGO changed the program's output) · 130 cancelled
 `;

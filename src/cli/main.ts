@@ -13,6 +13,8 @@ import { archive, restore } from '../core/commands/archive';
 import { diffProfileFiles } from '../core/commands/diff-profiles';
 import { formatProfileDiff } from '../core/report/profile-diff-table';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
+import { benchCommand, verifyCommand } from './bench-command';
+import { reportCommand } from './report-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -179,6 +181,18 @@ async function main(argv: string[]): Promise<number> {
       print(args.json ? JSON.stringify({ restored: written }, null, 2) : `restored:\n${list(written)}`);
       return ExitCode.Ok;
     }
+    case 'bench':
+    case 'verify':
+      try {
+        const code = args.command === 'bench' ? await benchCommand(ctx, components, args, paint, print) : await verifyCommand(ctx, components, print);
+        record(code === ExitCode.Ok, code);
+        return code;
+      } catch (e) {
+        record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
+        throw e;
+      }
+    case 'report':
+      return reportCommand(ctx, components, args, print);
     case 'clean': {
       const { root, removed } = clean(ctx, args.component);
       if (args.json) print(JSON.stringify({ removed }, null, 2));

@@ -9,6 +9,8 @@ export enum ExitCode {
   Prerequisites = 3,
   ProfileNotApplied = 4,
   Locked = 5,
+  /** `pgo bench`: a variant's output differs from release's (PGO or LTO changed the program's behaviour). */
+  OutputChanged = 6,
   Cancelled = 130,
 }
 
