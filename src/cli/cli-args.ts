@@ -103,13 +103,13 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
-  runs: { type: 'string', arg: 'N', example: '10', help: "bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's 95% CI is within 4% or the budget is spent)", apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
-  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, in seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
+  runs: { type: 'string', arg: 'N', example: '10', help: 'bench: N measured rounds (default: adaptive, ≥ 5, until the CIs are within 4%)', apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
+  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
   variants: {
     type: 'string',
     arg: 'a,b',
     example: 'pgo,lto',
-    help: 'bench: only these variants (release, the baseline, is always included)',
+    help: 'bench: only these variants (and release, the baseline)',
     apply: (a, v) => {
       a.variants = v.split(',').map((x) => x.trim()).filter(Boolean);
       if (a.variants.length === 0) throw usage('--variants needs a comma-separated list of variant names', 'e.g. --variants pgo,lto');
