@@ -191,7 +191,18 @@ export class UnitWalker {
     onSubprogram: (unit: UnitInfo, sp: Subprogram) => void,
   ): number | undefined {
     const header = unit.header;
-    const sp: Subprogram = { offset, declaration: false, refIsSpecification: false };
+    // Every field present from the start: one object shape for all subprograms keeps the hot code monomorphic.
+    const sp: Subprogram = {
+      offset,
+      linkageName: undefined,
+      name: undefined,
+      declFile: undefined,
+      declLine: undefined,
+      declaration: false,
+      ref: undefined,
+      refIsSpecification: false,
+      lowPc: undefined,
+    };
     let sibling: number | undefined;
     let lowPcIndex: number | undefined;
     for (let i = 0; i < ab.attrs.length; i++) {
@@ -203,7 +214,10 @@ export class UnitWalker {
           sp.linkageName = this.readString(r, form, unit);
           break;
         case DW_AT.name:
-          sp.name = this.readString(r, form, unit);
+          // Only a function without a linkage name (C, `#[no_mangle]`) is known by its DW_AT_name;
+          // rustc writes the linkage name first, so most names are skipped undecoded.
+          if (sp.linkageName === undefined) sp.name = this.readString(r, form, unit);
+          else skipForm(r, form, header);
           break;
         case DW_AT.decl_file:
           sp.declFile = form === DW_FORM.implicit_const ? ab.implicitConsts.get(i) : readUnsigned(r, form, header);
