@@ -17,7 +17,7 @@ const common = {
 const builds = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  // The extension's worker thread: reads profiles and source indexes off the host's event loop.
+  // The extension's worker process: profiles, source indexes, tool lookups off the host's event loop.
   { entryPoints: ['src/vscode/engine-worker.ts'], outfile: 'dist/engine-worker.js' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 

@@ -13,8 +13,8 @@ interface CommandSpec {
   /** The left column of the help: the command and its argument. */
   usage: string;
   help: string;
-  /** What the second word is: a component (optional), a file (required), or nothing may follow. */
-  operand: 'component' | 'none' | { file: string; example: string };
+  /** What the second word is: a component (optional), a file (required; `files: 2`: two), or nothing may follow. */
+  operand: 'component' | 'none' | { file: string; example: string; files?: 2 };
 }
 
 const COMMAND_TABLE = {
@@ -29,6 +29,7 @@ const COMMAND_TABLE = {
   'delete-profile': { usage: 'delete-profile C|all', help: "delete a component's profile, its metadata and source index (not its builds)", operand: 'component' },
   archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
   restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
+  diff: { usage: 'diff A B', help: 'compare two .profdata files: hotter, colder, new and vanished hot functions', operand: { file: 'two .profdata files', example: 'pgo diff old.profdata target/pgo/pipeline/pipeline.profdata', files: 2 } },
   bench: {
     usage: 'bench [component|all]',
     help: 'is it faster? build release, pgo, lto, lto+pgo (or pgo.yaml\'s variants), run the benchmarks alternately, compare with release (median, 95% CI, verdict), check outputs agree and the training\'s coverage, recommend one',
@@ -54,6 +55,8 @@ export interface CliArgs {
   /** `archive --output FILE`; `restore FILE`. */
   output?: string;
   file?: string;
+  /** `diff A B`: the second profile. */
+  file2?: string;
   /** Merge past unreadable .profraw files (llvm-profdata --failure-mode=all), naming them. */
   skipCorrupt: boolean;
   top: number;
@@ -100,13 +103,13 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
-  runs: { type: 'string', arg: 'N', example: '10', help: "bench: N measured rounds (default: adaptive, ≥ 5, until every speedup's 95% CI is within 4% or the budget is spent)", apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
-  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, in seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
+  runs: { type: 'string', arg: 'N', example: '10', help: 'bench: N measured rounds (default: adaptive, ≥ 5, until the CIs are within 4%)', apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
+  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
   variants: {
     type: 'string',
     arg: 'a,b',
     example: 'pgo,lto',
-    help: 'bench: only these variants (release, the baseline, is always included)',
+    help: 'bench: only these variants (and release, the baseline)',
     apply: (a, v) => {
       a.variants = v.split(',').map((x) => x.trim()).filter(Boolean);
       if (a.variants.length === 0) throw usage('--variants needs a comma-separated list of variant names', 'e.g. --variants pgo,lto');
@@ -191,11 +194,13 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   }
   args.command = command as CommandName;
   const spec: CommandSpec = COMMAND_TABLE[args.command];
-  const extra = spec.operand === 'none' ? operand : rest[0];
+  const two = typeof spec.operand === 'object' && spec.operand.files === 2;
+  const extra = spec.operand === 'none' ? operand : rest[two ? 1 : 0];
   if (extra !== undefined) throw usage(`unexpected argument "${extra}"`, 'see `pgo --help`');
   if (typeof spec.operand === 'object') {
-    if (!operand) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
+    if (!operand || (two && !rest[0])) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
     args.file = operand;
+    if (two) args.file2 = rest[0];
   } else if (spec.operand === 'component') {
     args.component = operand;
   }

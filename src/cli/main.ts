@@ -10,6 +10,8 @@ import { checkPrerequisites } from '../core/commands/doctor';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import { clean, deleteProfiles } from '../core/commands/clean';
 import { archive, restore } from '../core/commands/archive';
+import { diffProfileFiles } from '../core/commands/diff-profiles';
+import { formatProfileDiff } from '../core/report/profile-diff-table';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
 import { benchCommand, verifyCommand } from './bench-command';
 import { reportCommand } from './report-command';
@@ -161,6 +163,12 @@ async function main(argv: string[]): Promise<number> {
         if (p.meta?.applied) print(`profile applied to ${p.meta.applied.applied} of ${p.meta.applied.instrumented} instrumented functions (last optimized build)`);
         print(formatHotTable(p.hottest, p.totalCount));
       }
+      return ExitCode.Ok;
+    }
+    case 'diff': {
+      const [a, b] = [args.file ?? '', args.file2 ?? ''];
+      const d = await diffProfileFiles(ctx, a, b, { top: args.top, signal: controller.signal });
+      print(args.json ? JSON.stringify(d, null, 2) : formatProfileDiff(d, { a, b }, paint));
       return ExitCode.Ok;
     }
     case 'archive': {

@@ -7,6 +7,7 @@ import type { ComponentState, PgoWorkspace } from './pgo-workspace';
 import type { WorkspaceRegistry } from './workspace-registry';
 import type { HeatIndex } from './heat-index';
 import type { FunctionHeat } from '../core/profile/source-index';
+import { hotFunctionsByOrigin, type OriginGroup } from '../core/profile/origin-groups';
 import type { BenchResults } from '../core/bench/bench-results';
 import { evaluateChecklist, type ChecklistItem } from '../core/bench/checklist';
 import { gatherChecklistInput } from '../core/bench/checklist-input';
@@ -20,6 +21,7 @@ export type PgoNode =
   | { kind: 'component'; ws: PgoWorkspace; state: ComponentState }
   | { kind: 'binary'; ws: PgoWorkspace; state: ComponentState; name: string; optimized?: string }
   | { kind: 'profile'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'origin'; ws: PgoWorkspace; group: OriginGroup }
   | { kind: 'hot-function'; ws: PgoWorkspace; rank: number; file: string; heat: FunctionHeat }
   | { kind: 'no-profile'; ws: PgoWorkspace; state: ComponentState }
   | { kind: 'verdict'; ws: PgoWorkspace; state: ComponentState; results?: BenchResults }
@@ -94,12 +96,22 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
       }
       case 'profile': {
         const n = vscode.workspace.getConfiguration('pgo', node.ws.folder.uri).get<number>('sidebar.hotFunctions', 10);
-        const hottest = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name)?.hottest;
-        if (!hottest || n <= 0) return [];
-        return hottest
+        const loaded = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name);
+        if (!loaded || n <= 0) return [];
+        if (loaded.head.origins) {
+          // Where the time goes: this workspace first, then each dependency and std, with shares.
+          const files: Record<string, FunctionHeat[]> = {};
+          for (const { file, heat } of loaded.hottest) (files[file] ??= []).push(heat);
+          return hotFunctionsByOrigin({ files, origins: loaded.head.origins, totalCount: loaded.head.totalCount }, n)
+            .filter((group) => group.hottest.length > 0)
+            .map((group) => ({ kind: 'origin', ws: node.ws, group }));
+        }
+        return loaded.hottest
           .slice(0, n)
           .map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
       }
+      case 'origin':
+        return node.group.hottest.map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
       case 'checklist': {
         // Computed on expand only: the freshness check hashes the workspace's sources.
         const project = node.ws.project;
@@ -193,6 +205,15 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
           );
         }
         item.tooltip = md;
+        return item;
+      }
+      case 'origin': {
+        const g = node.group;
+        const item = new vscode.TreeItem(g.label, g.kind === 'workspace' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${percent(g.share)} of the profile · ${g.functions} fn`;
+        item.iconPath = new vscode.ThemeIcon(g.kind === 'workspace' ? 'home' : g.kind === 'std' ? 'library' : 'package');
+        item.tooltip = `${g.label}${g.crates.length > 1 ? ` (${g.crates.join(', ')})` : ''}: ${percent(g.share)} of the profile's total count, ${g.functions} profiled functions`;
+        item.contextValue = 'pgo.origin';
         return item;
       }
       case 'hot-function': {

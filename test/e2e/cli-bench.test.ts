@@ -98,6 +98,13 @@ describe('pgo bench (real cargo, rustc and llvm-profdata)', () => {
     assert.equal(record.ok, true);
     assert.equal(record.command[1], 'test');
     assert.match(record.profile, /^[0-9a-f]{64}$/);
+
+    // A build whose tests fail (here: an extra --cfg that a test rejects) fails verify and is recorded.
+    const bad = runCli(['verify', 'crunch', '--rustflag=--cfg=pgo_bench_skew', '--workspace', ws]);
+    assert.equal(bad.status, 1, bad.output);
+    assert.match(bad.stderr, /error: the tests of "crunch" failed when built with the PGO profile and settings/);
+    const failed = JSON.parse(fs.readFileSync(path.join(ws, 'target', 'pgo', 'crunch', 'verify.json'), 'utf8')) as { ok: boolean };
+    assert.equal(failed.ok, false);
   });
 
   it('stops on SIGINT after the rounds done so far and keeps them, marked cancelled (exit 130)', async () => {

@@ -102,6 +102,14 @@ components:
     );
   });
 
+  it('refuses a benchmark that does not run the variant\'s binary', () => {
+    const parsed = parseConfig('components:\n  p:\n    packages: [pipeline]\n    benchmarks:\n      - command: [/bin/true]\n', '/ws/pgo.yaml');
+    assert.throws(
+      () => resolveProject(midiWorkspace(), parsed),
+      (e: unknown) => e instanceof ConfigError && /runs no \{bin:NAME\}, so every variant would run the same program; .*"\{bin:midi-import\}"/.test(e.problems[0]?.message ?? '') && e.problems[0]?.line === 5,
+    );
+  });
+
   it('checks {bin:NAME} in benchmarks against the component\'s binaries', () => {
     const parsed = parseConfig('components:\n  p:\n    packages: [pipeline]\n    benchmarks:\n      - command: ["{bin:daw-render}"]\n', '/ws/pgo.yaml');
     assert.throws(

@@ -113,6 +113,9 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
     (spec.benchmarks ?? []).forEach((b, i) => {
       const at = `${where}.benchmarks[${i}]`;
       if (b.cwd && !fs.existsSync(path.resolve(workspace.root, b.cwd))) problem(`${at}.cwd`, `${at}.cwd: "${b.cwd}" does not exist under ${workspace.root}`);
+      if (!b.command.some((a) => a.includes('{bin:'))) {
+        problem(`${at}.command`, `${at}.command: runs no {bin:NAME}, so every variant would run the same program; put the component's binary in it, e.g. "{bin:${bins[0]?.name ?? 'app'}}"`);
+      }
       for (const m of b.command.join(' ').matchAll(/\{bin:([^}]+)\}/g)) {
         if (!bins.some((x) => x.name === m[1])) problem(`${at}.command`, `${at}.command: {bin:${m[1]}} is not one of this component's binaries (${bins.map((x) => x.name).join(', ') || 'none'})`);
       }
