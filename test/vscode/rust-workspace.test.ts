@@ -9,6 +9,7 @@ import type { PgoExtensionApi } from '../../src/vscode/extension';
 import type { PgoNode } from '../../src/vscode/profiles-tree';
 import type { TaskOutcome } from '../../src/vscode/task-runner';
 import type { CompareOutcome } from '../../src/vscode/compare-builds';
+import { readBenchProgress } from '../../src/core/bench/bench-progress';
 
 const EXTENSION_ID = 'rust-pgo.rust-pgo';
 
@@ -408,6 +409,54 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.match(html, new RegExp(`Content-Security-Policy" content="default-src 'none'; style-src [^;]* 'nonce-${nonce.replace(/[+/=]/g, '\\$&')}'`));
     assert.equal(/<script/i.test(html), false, 'no script in the report');
     panel.dispose();
+  });
+
+  it('terminating Compare Builds keeps the rounds measured so far, marked cancelled', async () => {
+    const a = await api();
+    await withGoodProfile(a);
+    const dir = path.join(pgoDir(), 'bench', 'pipeline');
+    fs.mkdirSync(dir, { recursive: true });
+    const started = Date.now();
+    const running = vscode.commands.executeCommand('pgo.compareBuilds', { component: 'pipeline', runs: 500 }) as Thenable<CompareOutcome>;
+    // The CLI writes progress.json per measured batch: wait for the third round to start.
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        const p = readBenchProgress(path.join(folder(), 'target', 'pgo'), 'pipeline');
+        if (p && Date.parse(p.updatedAt) >= started && p.round >= 3) {
+          watcher.close();
+          resolve();
+        }
+      };
+      const watcher = fs.watch(dir, check);
+      check();
+    });
+    const execution = vscode.tasks.taskExecutions.find((e) => e.task.definition.type === 'pgo' && e.task.definition.phase === 'bench');
+    assert.ok(execution, 'the bench task is running');
+    execution.terminate();
+    await running;
+    // The task ends when its terminal closes; the CLI then stops its runs, writes the rounds it has
+    // and releases the lock: wait for that (file events in the results folder and the artifact root).
+    type Results = { cancelled: boolean; rounds: number; startedAt: string };
+    const ours = (): Results | undefined => {
+      try {
+        const r = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as Results;
+        return Date.parse(r.startedAt) >= started - 1000 && !fs.existsSync(path.join(pgoDir(), 'pgo.lock')) ? r : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const results = await new Promise<Results>((resolve) => {
+      const watchers = [fs.watch(dir, () => check()), fs.watch(pgoDir(), () => check())];
+      const check = (): void => {
+        const r = ours();
+        if (!r) return;
+        for (const w of watchers) w.close();
+        resolve(r);
+      };
+      check();
+    });
+    assert.equal(results.cancelled, true);
+    assert.ok(results.rounds >= 2 && results.rounds < 500, `${results.rounds} rounds kept`);
   });
 
   it('Clean removes only the PGO artifacts', async () => {
