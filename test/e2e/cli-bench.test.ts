@@ -130,6 +130,15 @@ describe('pgo bench (real cargo, rustc and llvm-profdata)', () => {
     assert.equal(res.rounds, Math.max(runs.release?.length ?? 0, runs.pgo?.length ?? 0));
   });
 
+  it('stops a run that exceeds the benchmark\'s timeoutSeconds and says so', () => {
+    const yaml = fs.readFileSync(path.join(ws, 'pgo.yaml'), 'utf8').replace('command: ["{bin:crunch}", "3000000", "9"]', 'command: ["{bin:crunch}", "100000000000000", "9"]\n        timeoutSeconds: 1');
+    assert.match(yaml, /timeoutSeconds: 1/);
+    fs.writeFileSync(path.join(ws, 'pgo.yaml'), yaml);
+    const r = runCli(['bench', 'crunch', '--variants', 'release', '--runs', '1', '--workspace', ws]);
+    assert.equal(r.status, 1, r.output);
+    assert.match(r.stderr, /error: benchmark "other-seed" did not finish within 1s a run/);
+  });
+
   it('catches a variant whose output differs, naming it, the benchmark and both values (exit 6)', () => {
     const yaml = fs.readFileSync(path.join(ws, 'pgo.yaml'), 'utf8').replace(
       /variants:\n(  .*\n)+/,

@@ -30,6 +30,7 @@ components:
       - name: seed-9
         command: ["{bin:midi-import}", 2000, --seed, 9]
         env: { A: 1 }
+        timeoutSeconds: 60
         output: { regex: "checksum: (\\\\w+)" }
       - command: ["{bin:midi-import}", "10"]
 `,
@@ -44,7 +45,7 @@ components:
       ],
     );
     const [b1, b2] = config.components[0]?.benchmarks ?? [];
-    assert.deepEqual(b1, { name: 'seed-9', command: ['{bin:midi-import}', '2000', '--seed', '9'], env: { A: '1' }, output: { regex: 'checksum: (\\w+)' } });
+    assert.deepEqual(b1, { name: 'seed-9', command: ['{bin:midi-import}', '2000', '--seed', '9'], env: { A: '1' }, timeoutSeconds: 60, output: { regex: 'checksum: (\\w+)' } });
     assert.equal(b2?.name, 'benchmark-2');
     assert.equal(b2?.output, undefined);
     // rustflags are added to build:'s, the rest replaces.

@@ -141,7 +141,14 @@ async function runBenchmark(
   /** Rounds back to back in one probe call; the runs grouped by round. */
   const run = async (orders: string[][], capture: boolean): Promise<{ job: ProbeJob; run: BenchRun }[]> => {
     const jobs = orders.flatMap((order) => jobsFor(b, order, built, ws, dir, capture));
-    const res = await runProbe(r.probe, jobs, { cwd, env: b.env, workDir: dir, signal: ctx.signal });
+    const timeoutMs = b.timeoutSeconds !== undefined ? b.timeoutSeconds * 1000 * jobs.length : undefined;
+    const res = await runProbe(r.probe, jobs, { cwd, env: b.env, workDir: dir, signal: ctx.signal, timeoutMs });
+    if (timeoutMs !== undefined && res.length === 0) {
+      throw new PgoError(
+        `benchmark "${b.name}" did not finish within ${b.timeoutSeconds}s a run (${jobs.length} run(s) of ${[...new Set(jobs.map((j) => j.id))].join(', ')} took over ${timeoutMs / 1000}s) and was stopped`,
+        'run the command by hand on each variant to find the one that hangs, or raise timeoutSeconds in pgo.yaml',
+      );
+    }
     return jobs.map((job, i) => {
       const p = res[i];
       if (!p || p.status !== 'exit:0') throw failedRunError(b, job, p?.status ?? 'no result');

@@ -83,11 +83,14 @@ export function parseProbeLine(line: string): ProbeResult | undefined {
   return { id, status, wallMs: Number(wallNs) / 1e6, cpuMs: cpu === undefined ? undefined : cpu / 1000, maxRssKb: num(rssKb) };
 }
 
-/** Run a schedule through the probe: the jobs run one after another, nothing else in between. */
+/**
+ * Run a schedule through the probe: the jobs run one after another, nothing else in between.
+ * Past `timeoutMs` the probe and its child are stopped and no result is returned (an empty list).
+ */
 export async function runProbe(
   probe: string,
   jobs: readonly ProbeJob[],
-  opts: { cwd: string; env: Record<string, string | undefined>; workDir: string; signal?: AbortSignal },
+  opts: { cwd: string; env: Record<string, string | undefined>; workDir: string; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<ProbeResult[]> {
   fs.mkdirSync(opts.workDir, { recursive: true });
   const schedule = path.join(opts.workDir, `schedule-${process.pid}.txt`);
@@ -98,6 +101,7 @@ export async function runProbe(
     cwd: opts.cwd,
     env: opts.env,
     signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
     onLine: (line, stream) => {
       if (stream === 'stderr') stderr.push(line);
       else {
@@ -107,6 +111,7 @@ export async function runProbe(
     },
   });
   fs.rmSync(schedule, { force: true });
+  if (r.timedOut) return [];
   if (r.exitCode !== 0 || results.length !== jobs.length) {
     throw new PgoError(`the run probe failed (${r.exitCode ?? r.signal}): ${stderr.slice(-5).join('\n')}`, `run it by hand: ${probe} <schedule>; or report it`);
   }

@@ -133,6 +133,12 @@ export function parseBenchmarks(v: YamlChecker, node: Node | null, where: string
       spec.cwd = v.string(cwd.value, `${w}.cwd`);
       v.mark(`${w}.cwd`, cwd.value);
     }
+    const to = m.get('timeoutSeconds');
+    if (to) {
+      const n = isScalar(to.value) && typeof to.value.value === 'number' && to.value.value >= 1 ? to.value.value : undefined;
+      if (n === undefined) v.at(to.value, `${w}.timeoutSeconds: expected a number ≥ 1`);
+      else spec.timeoutSeconds = n;
+    }
     const output = m.get('output');
     if (output) {
       const om = v.map(output.value, `${w}.output`, OUTPUT_KEYS);

@@ -38,6 +38,8 @@ export interface BenchmarkSpec {
   cwd?: string;
   /** How the variants' outputs are compared: a regex's first group, else a hash of stdout. */
   output?: { regex: string };
+  /** A run taking longer is stopped and reported. */
+  timeoutSeconds?: number;
 }
 
 export interface VariantSpec {

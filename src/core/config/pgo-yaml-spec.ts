@@ -80,6 +80,7 @@ const BENCHMARK = {
     command: { kind: 'list', nonEmpty: true, doc: 'Program and arguments, never a shell string. `{bin:NAME}` becomes each variant\'s binary, `{workspace}` the workspace root.' },
     env: { kind: 'env', doc: 'Extra environment variables for the command.', forbidden: [] },
     cwd: { kind: 'string', doc: 'Working directory, relative to the workspace root.' },
+    timeoutSeconds: { kind: 'number', min: 1, doc: 'Stop a run of the command after this many seconds (an error: a hung variant).' },
     output: {
       kind: 'section',
       doc: 'What must agree between the variants (default: a hash of stdout).',
