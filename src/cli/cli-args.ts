@@ -196,5 +196,6 @@ ${columns(Object.entries(OPTION_TABLE).map(([name, o]) => [o.type === 'string' ?
 
 Exit codes:
   0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)
-  4 the optimized build could not use the profile · 5 another PGO run holds the lock · 130 cancelled
+  4 the optimized build could not use the profile · 5 another PGO run holds the lock
+  6 the workload's profile cannot help the shipped binaries (nothing was built with it) · 130 cancelled
 `;

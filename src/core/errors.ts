@@ -9,6 +9,8 @@ export enum ExitCode {
   Prerequisites = 3,
   ProfileNotApplied = 4,
   Locked = 5,
+  /** The workload's profile cannot help the shipped binaries (see profile-quality.ts): no optimized build. */
+  ProfileUnusable = 6,
   Cancelled = 130,
 }
 
@@ -25,6 +27,8 @@ export type PgoErrorKind =
   /** another PGO run holds the workspace's run lock */
   | 'locked'
   | 'disk-full'
+  /** merge: the workload ran (almost) none of the shipped binaries' code; the pipeline stops before optimize */
+  | 'profile-unusable'
   | 'cancelled';
 
 export class PgoError extends Error {

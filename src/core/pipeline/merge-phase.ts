@@ -18,6 +18,10 @@ import { requireProfdata, type BuildContext } from './engine-context';
 import { readInstrumentStamp } from './instrument-phase';
 import { latestCompleteRun, rawFilesIn } from './workload-phase';
 import type { ProfileMetadata } from './profile-metadata';
+import { instrumentedFunctionNames } from '../profile/elf-prf-names';
+import { workspaceCrates } from './optimize-phase';
+import { judgeProfile, type ProfileQuality } from './profile-quality';
+import type { InstrumentStamp } from './instrument-phase';
 
 /** What `llvm-profdata merge` says when it is older than the profiles (the version trap). */
 const VERSION_TRAP = /unsupported instrumentation profile format version|raw profile version mismatch|Unsupported version/i;
@@ -119,6 +123,38 @@ async function buildIndex(ctx: BuildContext, functions: ProfileFunction[], binar
   });
 }
 
+/** The function lists of the instrumented shipped binaries, or undefined when one cannot be read (not ELF). */
+function shippedFunctionNames(ctx: BuildContext, stamp: InstrumentStamp): string[] | undefined {
+  const names: string[] = [];
+  for (const b of stamp.binaries) {
+    try {
+      const list = instrumentedFunctionNames(b.path);
+      if (!list) return undefined;
+      names.push(...list);
+    } catch (e) {
+      ctx.reporter.warn(`could not read the function list of ${b.path}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+  return stamp.binaries.length > 0 ? names : undefined;
+}
+
+function unusableProfile(component: ResolvedComponent, stamp: InstrumentStamp, q: ProfileQuality): PgoError {
+  const bins = stamp.binaries.map((b) => b.target);
+  const binList = bins.join(', ') || component.name;
+  const example = bins[0] ?? 'NAME';
+  const what = component.usesDefaultWorkload ? 'the default workload (cargo test --release)' : `the workload (${component.workloads.map((w) => `"${w.name}"`).join(', ')})`;
+  return new PgoError(
+    `${what} ran ${q.measured && q.workspaceFunctionsRun === 0 ? 'no code' : 'almost no code'} of ${binList}: ${q.reasons.join('; ')}. ` +
+      'A build with this profile would not be optimized, so none was made; the last good profile is unchanged',
+    `add a workload that runs the binary, in pgo.yaml under components.${component.name}.workloads: ` +
+      `\`- { name: run, command: ["{bin:${example}}", ARGS…] }\` (or a script: \`["bash", "scripts/pgo-workload.sh"]\`), then \`pgo pipeline ${component.name}\``,
+    ExitCode.ProfileUnusable,
+    undefined,
+    'profile-unusable',
+  );
+}
+
 /** "source index: 40 workspace functions in 6 files, 145 in dependencies and std (builtin-dwarf:decl-line)". */
 function indexSummary(index: SourceIndex): string {
   const all = Object.values(index.files).flat();
@@ -162,6 +198,10 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
       await mergeFiles(ctx, llvm.path, rawFilesIn(c.rawDir), path.join(c.rawDir, 'command.profdata'), path.join(c.rawDir, 'inputs.txt'), mergeOpts);
     }
     const data = await readProfile(llvm.path, tmp, { signal: ctx.signal, keepBlockCounts: true });
+    // Judged before anything is replaced: an unusable profile must neither be built with nor
+    // overwrite the last good one.
+    const quality = judgeProfile({ instrumented: shippedFunctionNames(ctx, stamp), profile: data.functions, workspaceCrates: workspaceCrates(ctx.project.workspace) });
+    if (quality.verdict === 'unusable') throw unusableProfile(component, stamp, quality);
     const bytes = fs.readFileSync(tmp);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const ws = ctx.project.workspace;
@@ -202,6 +242,7 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
         codegenUnits: ctx.project.build.codegenUnits,
         debug: ctx.project.build.debug,
       },
+      quality,
     };
     if (ctx.signal?.aborted) throw new CancelledError('merge');
     fs.writeFileSync(tmpMeta, `${JSON.stringify(meta, null, 2)}\n`);
@@ -213,6 +254,7 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
     fs.renameSync(tmpIndex, ctx.layout.sourceIndex(component.name));
     fs.renameSync(tmpMeta, ctx.layout.metadata(component.name));
     syncDir(path.dirname(target));
+    if (quality.verdict === 'thin') ctx.reporter.warn(`thin profile: ${quality.reasons.join('; ')}. It helps only the code it saw: make the workload run more of the binaries' work`);
     if (index.mapping.problem) ctx.reporter.warn(`${index.mapping.problem.message} — fix: ${index.mapping.problem.fix}`);
     else ctx.reporter.info(indexSummary(index));
     if (index.std?.problem) ctx.reporter.info(`${index.std.problem.message} — fix: ${index.std.problem.fix}`);

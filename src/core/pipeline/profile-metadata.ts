@@ -1,5 +1,6 @@
 import { writeFileAtomic } from '../util/atomic-write';
 import { readJson } from '../util/read-json';
+import type { ProfileQuality } from './profile-quality';
 
 /** Stored beside each profile as `<component>.profdata.json`: what made it, and how well it applied. */
 export interface HotFunction {
@@ -45,6 +46,8 @@ export interface ProfileMetadata {
   buildFingerprint: string;
   buildSettings: { profile: string; rustflags: string[]; lto?: string; codegenUnits?: number; debug?: string };
   applied?: AppliedFigures;
+  /** How much of the shipped binaries the workload ran, judged at merge (absent in older metadata). */
+  quality?: ProfileQuality;
 }
 
 export function readMetadata(file: string): ProfileMetadata | undefined {
