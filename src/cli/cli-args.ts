@@ -22,7 +22,7 @@ const COMMAND_TABLE = {
   pipeline: { usage: 'pipeline [component]', help: 'run all four phases: instrument, workload, merge, optimize', operand: 'component' },
   instrument: { usage: 'instrument [component]', help: "build the component's binaries with -Cprofile-generate", operand: 'component' },
   workload: { usage: 'workload [component]', help: "run the component's workload on the instrumented binaries", operand: 'component' },
-  merge: { usage: 'merge [component]', help: "merge the workload's .profraw files into <component>.profdata", operand: 'component' },
+  merge: { usage: 'merge [component]', help: "merge the workload's .profraw files (and --add ones) into <component>.profdata", operand: 'component' },
   optimize: { usage: 'optimize [component]', help: 'build with -Cprofile-use and report how much of the profile applied', operand: 'component' },
   show: { usage: 'show [component]', help: "table of the profile's hottest functions", operand: 'component' },
   clean: { usage: 'clean [component]', help: 'delete PGO artifacts (only under <target>/pgo)', operand: 'component' },
@@ -49,6 +49,8 @@ export interface CliArgs {
   file?: string;
   /** Merge past unreadable .profraw files (llvm-profdata --failure-mode=all), naming them. */
   skipCorrupt: boolean;
+  /** `merge --add PATH [--weight N]` (repeatable): profiles from elsewhere merged in. */
+  added: { path: string; weight: number }[];
   top: number;
   json: boolean;
   color?: boolean;
@@ -88,6 +90,24 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
+  add: {
+    type: 'string',
+    arg: 'PATH',
+    example: 'profiles/',
+    help: 'merge: also merge this .profraw/.profdata file or folder of them (repeatable; production, CI jobs)',
+    apply: (a, v) => a.added.push({ path: v, weight: 1 }),
+  },
+  weight: {
+    type: 'string',
+    arg: 'N',
+    example: '3',
+    help: 'merge: the weight of the --add just before it (default 1)',
+    apply: (a, v, f) => {
+      const last = a.added[a.added.length - 1];
+      if (!last) throw usage(`${f} must follow the --add it weighs`, `e.g. --add prod.profdata ${f} ${v}`);
+      last.weight = wholeNumber(f, v);
+    },
+  },
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
   json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
@@ -120,7 +140,7 @@ function resolveOption(name: string): { spec: OptionSpec; negated: boolean } | u
 }
 
 export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
-  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, top: 20, json: false };
+  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, added: [], top: 20, json: false };
   // strict: false, so an unknown option reaches us (for our own message and exit code 2) and a
   // value may start with a dash (`--rustflag -Ctarget-cpu=native`); the tokens keep the order.
   const { tokens } = parseArgs({
@@ -173,6 +193,9 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
     args.file = operand;
   } else if (spec.operand === 'component') {
     args.component = operand;
+  }
+  if (args.added.length > 0 && args.command !== 'merge' && args.command !== 'pipeline') {
+    throw usage(`--add belongs to merge (or pipeline), not ${args.command}`, `e.g. \`pgo merge ${args.component ?? ''} --add PATH\``.replace('  ', ' '));
   }
   return args;
 }
