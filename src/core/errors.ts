@@ -29,6 +29,8 @@ export type PgoErrorKind =
   | 'disk-full'
   /** merge: the workload ran (almost) none of the shipped binaries' code; the pipeline stops before optimize */
   | 'profile-unusable'
+  /** instrument/optimize: cargo failed for a recognised cause (build-failure.ts) */
+  | 'build-failed'
   | 'cancelled';
 
 export class PgoError extends Error {

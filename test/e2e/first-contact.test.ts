@@ -71,4 +71,12 @@ describe('first contact with a binary crate without tests or pgo.yaml', function
     assert.equal(r.status, 0, r.output);
     assert.match(r.stdout, /workload "run": 1 raw profile file\(s\)/);
   });
+
+  it('a build that fails with PGO flags names the cause and the fix (conflicting -C flags)', () => {
+    const r = runCli(['instrument', '--workspace', ws, '--rustflag', '-Cinstrument-coverage']);
+    assert.equal(r.status, 1, r.output);
+    assert.match(r.stderr, /error: .* failed: conflicting -C flags: option `-C instrument-coverage` is not compatible/);
+    assert.match(r.stderr, /fix: remove -Cprofile-generate, -Cprofile-use and -Cinstrument-coverage from your own RUSTFLAGS/);
+    assert.equal(readLastRun(path.join(ws, 'target', 'pgo'))?.errorKind, 'build-failed');
+  });
 });
