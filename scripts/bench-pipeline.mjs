@@ -1,12 +1,13 @@
 // npm run bench:pipeline — a benchmark, not a test. On examples/midi-studio it measures:
-//  1. the speedup of the pipeline's PGO binaries over the standard release binaries, on inputs
-//     other than the training inputs (alternating runs, medians and min–max);
+//  1. through `pgo bench all`: release, pgo, lto and lto+pgo on the example's benchmarks, with
+//     speedups, confidence intervals, verdicts and a recommendation;
 //  2. the engine's orchestration overhead: `pgo pipeline all` against the same raw commands
 //     (cargo build with -Cprofile-generate, the workloads, llvm-profdata merge, cargo build with
 //     -Cprofile-use) typed by hand, both from clean target dirs, alternating, in the same run.
-// Options: --runs N (default 7), --rounds N (pipeline/manual pairs, default 2).
+// Options: --runs N and --budget S (passed to pgo bench; default adaptive), --rounds N
+// (pipeline/manual pairs, default 2).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,32 +83,14 @@ for (let round = 0; round < ROUNDS; round++) {
   console.log(`round ${round + 1}: by hand ${fmt(manualMs.at(-1))}, pgo pipeline all ${fmt(engineMs.at(-1))}`);
 }
 
-// 1. Speedup, standard release vs PGO binaries, on the benchmark inputs (not seed 7).
-sh('cargo', ['build', '--release', '--quiet'], { cwd: ws });
-const cases = [
-  { bin: 'midi-import', comp: 'pipeline', args: ['4000', '--seed', '42'] },
-  { bin: 'daw-render', comp: 'daw', args: ['40', '--seed', '42'] },
-];
-console.log(`\nspeedup (${RUNS} alternating runs each, inputs differ from the training inputs):`);
-console.log('binary        standard median (min–max)        PGO median (min–max)             speedup');
-for (const c of cases) {
-  const meta = JSON.parse(readFileSync(join(ws, 'target', 'pgo', c.comp, `${c.comp}.profdata.json`), 'utf8'));
-  const optimized = meta.applied.optimizedBinaries.find((b) => b.endsWith(`/${c.bin}`));
-  const standard = join(ws, 'target', 'release', c.bin);
-  const sum = (bin) => /checksum: (\w+)/.exec(sh(bin, c.args))[1];
-  if (sum(standard) !== sum(optimized)) throw new Error(`${c.bin}: checksums differ between the builds`);
-  const s = [];
-  const p = [];
-  for (let i = 0; i < RUNS; i++) {
-    s.push(timed(() => sh(standard, c.args)).ms);
-    p.push(timed(() => sh(optimized, c.args)).ms);
-  }
-  const range = (xs) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-  console.log(
-    `${c.bin.padEnd(13)} ${range(s).padEnd(32)} ${range(p).padEnd(32)} ${(median(s) / median(p)).toFixed(3)}×  ` +
-      `(applied ${meta.applied.applied}/${meta.applied.instrumented})`,
-  );
-}
+// 1. Is it faster? `pgo bench all`: release, pgo, lto and lto+pgo on the example's benchmarks
+// (inputs other than the training's), alternating rounds, statistics and a recommendation.
+const benchArgs = ['bench', 'all', '--workspace', ws];
+if (process.argv.includes('--runs')) benchArgs.push('--runs', String(RUNS));
+if (process.argv.includes('--budget')) benchArgs.push('--budget', String(arg('--budget', 120)));
+console.log(`\npgo ${benchArgs.join(' ')}`);
+const bench = spawnSync(process.execPath, [cli, ...benchArgs], { stdio: 'inherit' });
+if (bench.status !== 0) throw new Error(`pgo bench failed (${bench.status})`);
 console.log(
   `\norchestration: by hand median ${fmt(median(manualMs))}, pgo pipeline all median ${fmt(median(engineMs))}, ` +
     `overhead ratio ${(median(engineMs) / median(manualMs)).toFixed(3)} ` +

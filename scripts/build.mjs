@@ -1,7 +1,7 @@
 // Bundles the CLI and the extension with esbuild: one file each, so the .vsix carries no
 // node_modules and the CLI starts without resolving packages.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -17,9 +17,12 @@ const common = {
 const builds = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  // The extension's worker thread: reads profiles and source indexes off the host's event loop.
+  // The extension's worker process: profiles, source indexes, tool lookups off the host's event loop.
   { entryPoints: ['src/vscode/engine-worker.ts'], outfile: 'dist/engine-worker.js' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+// `pgo bench` compiles its run probe from this source with the user's rustc (run-probe.ts).
+mkdirSync('dist', { recursive: true });
+copyFileSync('src/core/bench/probe/pgo-probe.rs', 'dist/pgo-probe.rs');
 console.log(`built ${builds.map((b) => b.outfile).join(', ')}${production ? ' (production)' : ''}`);

@@ -18,7 +18,7 @@ const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const toDocs = process.argv.includes('--docs');
 const shots = join(repo, 'out', 'screenshots');
 mkdirSync(shots, { recursive: true });
-const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png'];
+const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png', 'screenshot-report.png'];
 for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
 
@@ -175,6 +175,35 @@ const mainChecks = [
     await page.locator('.monaco-hover', { hasText: 'share of all counts' }).first().waitFor({ timeout: 10_000 });
     await settled(page); // the hover fades in
     await page.screenshot({ path: join(shots, 'screenshot-hover.png') });
+  }],
+
+  ['"PGO: Compare Builds" measures the variants, and "PGO: Show Report" opens the report with its plots', async (page) => {
+    ensureProfile();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+    await (await findInCommandPalette(page, 'PGO: Compare Builds', { timeoutMs: 30_000 })).click();
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'PGO: component' }).waitFor({ timeout: 15_000 });
+    await widget.locator('.monaco-list-row', { hasText: 'pipeline' }).first().click();
+    await widget.locator('.quick-input-title', { hasText: 'measured rounds' }).waitFor({ timeout: 15_000 });
+    await widget.locator('.monaco-list-row', { hasText: '3 rounds' }).first().click();
+    // The verdict arrives as a notification once the variants are built and measured.
+    await page.locator('.notification-toast', { hasText: /PGO: pipeline: .*(ship it|keep release|do not ship)/ }).first().waitFor({ timeout: 15 * 60_000 });
+    await (await findInCommandPalette(page, 'PGO: Show Report', { timeoutMs: 30_000 })).click();
+    await widget.locator('.quick-input-title', { hasText: 'PGO: component' }).waitFor({ timeout: 15_000 });
+    await widget.locator('.monaco-list-row', { hasText: 'pipeline' }).first().click();
+    await page.locator('.tab', { hasText: 'PGO Report: pipeline' }).first().waitFor({ timeout: 30_000 });
+    // The webview's own document: VS Code nests it in two iframes.
+    const report = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await report.locator('h1', { hasText: 'Is it faster?' }).waitFor({ timeout: 30_000 });
+    const charts = await report.locator('svg.pgo-chart').count();
+    if (charts < 4) throw new Error(`the report shows ${charts} charts, expected timings, sizes, build times and hottest functions`);
+    if ((await report.locator('.pgo-checklist li').count()) !== 8) throw new Error('the tuning checklist does not have its 8 items');
+    // Room for the report: no side bar, no panel, no notifications.
+    await page.keyboard.press('Control+B');
+    await page.locator('.part.panel .actions-container [aria-label^="Hide Panel"], .part.panel [aria-label^="Close Panel"]').first().click().catch(() => {});
+    await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-report.png') });
   }],
 ];
 

@@ -13,8 +13,8 @@ interface CommandSpec {
   /** The left column of the help: the command and its argument. */
   usage: string;
   help: string;
-  /** What the second word is: a component (optional), a file (required), or nothing may follow. */
-  operand: 'component' | 'none' | { file: string; example: string };
+  /** What the second word is: a component (optional), a file (required; `files: 2`: two), or nothing may follow. */
+  operand: 'component' | 'none' | { file: string; example: string; files?: 2 };
 }
 
 const COMMAND_TABLE = {
@@ -29,6 +29,14 @@ const COMMAND_TABLE = {
   'delete-profile': { usage: 'delete-profile C|all', help: "delete a component's profile, its metadata and source index (not its builds)", operand: 'component' },
   archive: { usage: 'archive [--output F]', help: 'keep the profiles in a dated .tar.gz (pgo-profiles-YYYY-MM-DD.tar.gz)', operand: 'component' },
   restore: { usage: 'restore FILE', help: 'restore profiles from such an archive (links, absolute paths, .. refused)', operand: { file: 'the archive to restore', example: 'pgo restore pgo-profiles-2026-11-27.tar.gz' } },
+  diff: { usage: 'diff A B', help: 'compare two .profdata files: hotter, colder, new and vanished hot functions', operand: { file: 'two .profdata files', example: 'pgo diff old.profdata target/pgo/pipeline/pipeline.profdata', files: 2 } },
+  bench: {
+    usage: 'bench [component|all]',
+    help: 'is it faster? build release, pgo, lto, lto+pgo (or pgo.yaml\'s variants), run the benchmarks alternately, compare with release (median, 95% CI, verdict), check outputs agree and the training\'s coverage, recommend one',
+    operand: 'component',
+  },
+  verify: { usage: 'verify [component]', help: "run the component's tests (cargo test) built with the PGO profile and settings", operand: 'component' },
+  report: { usage: 'report [component|all]', help: 'write <artifact dir>/report/index.html (plots, offline) and report.md', operand: 'component' },
   help: { usage: 'help', help: '', operand: 'component' },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -47,6 +55,8 @@ export interface CliArgs {
   /** `archive --output FILE`; `restore FILE`. */
   output?: string;
   file?: string;
+  /** `diff A B`: the second profile. */
+  file2?: string;
   /** Merge past unreadable .profraw files (llvm-profdata --failure-mode=all), naming them. */
   skipCorrupt: boolean;
   /** `merge --add PATH [--weight N]` (repeatable): profiles from elsewhere merged in. */
@@ -54,6 +64,11 @@ export interface CliArgs {
   top: number;
   json: boolean;
   color?: boolean;
+  /** `bench`: fixed measured rounds, time budget per benchmark (s), variants, shuffle seed. */
+  runs?: number;
+  budget?: number;
+  variants?: string[];
+  seed?: number;
 }
 
 type OptionSpec =
@@ -108,6 +123,19 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
       last.weight = wholeNumber(f, v);
     },
   },
+  runs: { type: 'string', arg: 'N', example: '10', help: 'bench: N measured rounds (default: adaptive, ≥ 5, until the CIs are within 4%)', apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
+  budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
+  variants: {
+    type: 'string',
+    arg: 'a,b',
+    example: 'pgo,lto',
+    help: 'bench: only these variants (and release, the baseline)',
+    apply: (a, v) => {
+      a.variants = v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (a.variants.length === 0) throw usage('--variants needs a comma-separated list of variant names', 'e.g. --variants pgo,lto');
+    },
+  },
+  seed: { type: 'string', arg: 'N', example: '42', help: 'bench: seed of the shuffled run order (default 1)', apply: (a, v, f) => (a.seed = wholeNumber(f, v)) },
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
   json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
@@ -186,11 +214,13 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   }
   args.command = command as CommandName;
   const spec: CommandSpec = COMMAND_TABLE[args.command];
-  const extra = spec.operand === 'none' ? operand : rest[0];
+  const two = typeof spec.operand === 'object' && spec.operand.files === 2;
+  const extra = spec.operand === 'none' ? operand : rest[two ? 1 : 0];
   if (extra !== undefined) throw usage(`unexpected argument "${extra}"`, 'see `pgo --help`');
   if (typeof spec.operand === 'object') {
-    if (!operand) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
+    if (!operand || (two && !rest[0])) throw usage(`${command} needs ${spec.operand.file}`, `e.g. \`${spec.operand.example}\``);
     args.file = operand;
+    if (two) args.file2 = rest[0];
   } else if (spec.operand === 'component') {
     args.component = operand;
   }
@@ -220,5 +250,6 @@ ${columns(Object.entries(OPTION_TABLE).map(([name, o]) => [o.type === 'string' ?
 Exit codes:
   0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)
   4 the optimized build could not use the profile · 5 another PGO run holds the lock
-  6 the workload's profile cannot help the shipped binaries (nothing was built with it) · 130 cancelled
+  6 bench: a variant's output differs from release's (PGO changed the program's output)
+  7 the workload's profile cannot help the shipped binaries (nothing was built with it) · 130 cancelled
 `;

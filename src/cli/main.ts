@@ -10,7 +10,11 @@ import { checkPrerequisites } from '../core/commands/doctor';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import { clean, deleteProfiles } from '../core/commands/clean';
 import { archive, restore } from '../core/commands/archive';
+import { diffProfileFiles } from '../core/commands/diff-profiles';
+import { formatProfileDiff } from '../core/report/profile-diff-table';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
+import { benchCommand, verifyCommand } from './bench-command';
+import { reportCommand } from './report-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -161,6 +165,12 @@ async function main(argv: string[]): Promise<number> {
       }
       return ExitCode.Ok;
     }
+    case 'diff': {
+      const [a, b] = [args.file ?? '', args.file2 ?? ''];
+      const d = await diffProfileFiles(ctx, a, b, { top: args.top, signal: controller.signal });
+      print(args.json ? JSON.stringify(d, null, 2) : formatProfileDiff(d, { a, b }, paint));
+      return ExitCode.Ok;
+    }
     case 'archive': {
       const { file, entries } = await archive(ctx, args.output);
       print(args.json ? JSON.stringify({ file, entries }, null, 2) : `archived ${entries.length} file(s) into ${file}:\n${list(entries)}`);
@@ -171,6 +181,18 @@ async function main(argv: string[]): Promise<number> {
       print(args.json ? JSON.stringify({ restored: written }, null, 2) : `restored:\n${list(written)}`);
       return ExitCode.Ok;
     }
+    case 'bench':
+    case 'verify':
+      try {
+        const code = args.command === 'bench' ? await benchCommand(ctx, components, args, paint, print) : await verifyCommand(ctx, components, print);
+        record(code === ExitCode.Ok, code);
+        return code;
+      } catch (e) {
+        record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
+        throw e;
+      }
+    case 'report':
+      return reportCommand(ctx, components, args, print);
     case 'clean': {
       const { root, removed } = clean(ctx, args.component);
       if (args.json) print(JSON.stringify({ removed }, null, 2));

@@ -9,8 +9,10 @@ export enum ExitCode {
   Prerequisites = 3,
   ProfileNotApplied = 4,
   Locked = 5,
+  /** `pgo bench`: a variant's output differs from release's (PGO or LTO changed the program's behaviour). */
+  OutputChanged = 6,
   /** The workload's profile cannot help the shipped binaries (see profile-quality.ts): no optimized build. */
-  ProfileUnusable = 6,
+  ProfileUnusable = 7,
   Cancelled = 130,
 }
 

@@ -5,11 +5,10 @@ import { starterConfig } from '../core/config/starter-config';
 import { CONFIG_FILE_NAME } from '../core/config/config-schema';
 import { errorMessage } from '../core/errors';
 import { archive, restore } from '../core/commands/archive';
-import { clean, deleteProfiles } from '../core/commands/clean';
-import { checkPrerequisites } from '../core/commands/doctor';
 import { isMissing, showProfiles } from '../core/commands/show-profile';
 import type { EngineContext } from '../core/pipeline/engine-context';
 import type { RankedFunction } from '../core/profile/hot-functions';
+import { missingSourceMessage } from '../core/profile/source-origin';
 import { formatHotTable, percent } from '../core/report/format';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
@@ -23,6 +22,8 @@ import type { PgoNode } from './profiles-tree';
 import { functionDetailMarkdown } from './function-detail';
 import type { HeatIndex } from './heat-index';
 import type { HotPathAnnotations } from './hot-path-annotations';
+import { compareBuilds, type CompareOutcome } from './compare-builds';
+import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
 
 /**
@@ -40,6 +41,8 @@ export interface CommandArgs {
   skipCorrupt?: boolean;
   /** Archive Profiles: where to write; Restore Profiles: what to read. */
   file?: string;
+  /** Compare Builds: measured rounds (default: adaptive). */
+  runs?: number;
 }
 
 export interface CommandDeps {
@@ -49,6 +52,7 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   heat: HeatIndex;
   annotations: HotPathAnnotations;
+  reportPanel: ReportPanel;
   worker: EngineWorker;
 }
 
@@ -94,6 +98,8 @@ export class Commands {
       'pgo.clearAnnotations': () => this.d.annotations.setVisible(false),
       'pgo.showFunctionDetail': (a) => this.showFunctionDetail(a as FunctionArgs),
       'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
+      'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
+      'pgo.showReport': (a) => this.showReport(argsOf(a)),
     };
     return Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
@@ -185,14 +191,46 @@ export class Commands {
     return outcome;
   }
 
+  /** `pgo bench` as a task, with progress and cancellation (compare-builds.ts). */
+  private async compareBuilds(args: CommandArgs): Promise<CompareOutcome | undefined> {
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
+    const component = await this.pickComponent(ws, args, true);
+    if (!component) return undefined;
+    let runs = args.runs;
+    if (runs === undefined) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'Adaptive', description: 'until every speedup is known within a few percent, or the time budget is spent', runs: undefined },
+          { label: '3 rounds', description: 'a first look: no verdict is likely on a noisy machine', runs: 3 },
+          { label: '10 rounds', runs: 10 },
+          { label: '30 rounds', description: 'small differences on a noisy machine', runs: 30 },
+        ],
+        { title: 'PGO: how many measured rounds?', placeHolder: 'Each round runs every variant once, in a shuffled order' },
+      );
+      if (!pick) return undefined;
+      runs = pick.runs;
+    }
+    return compareBuilds(this.d.runner, ws, { type: TASK_TYPE, phase: 'bench', component, runs });
+  }
+
+  private async showReport(args: CommandArgs): Promise<string | undefined> {
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
+    const component = await this.pickComponent(ws, args, true);
+    if (!component) return undefined;
+    return (await this.d.reportPanel.show(ws, component)).title;
+  }
+
   private async checkPrerequisites(args: CommandArgs): Promise<DoctorReport | undefined> {
     const ws = await this.d.registry.pickLoaded(args.folder);
     if (!ws) {
       void vscode.window.showErrorMessage('PGO: no Cargo workspace is open.');
       return undefined;
     }
+    // The core's checkPrerequisites, in the engine worker: it starts a dozen processes.
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PGO: checking prerequisites…' }, () =>
-      checkPrerequisites(ws.root, toOverrides(readSettings(ws.folder.uri))),
+      this.d.worker.doctor(ws.root, toOverrides(readSettings(ws.folder.uri))),
     );
     for (const c of report.checks) this.d.log.info(`doctor: ${c.status} ${c.title}: ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`);
     await this.d.reports.show('PGO Prerequisites', doctorMarkdown(report, ws.label));
@@ -213,7 +251,7 @@ export class Commands {
       );
       if (ok !== 'Delete') return undefined;
     }
-    const { removed } = clean(ws.engine, args.component);
+    const removed = await this.d.worker.clean(ws.engine, args.component); // core clean, in the engine worker
     this.d.log.info(`clean: removed ${removed.join(', ') || 'nothing'}`);
     await this.d.registry.touch();
     void vscode.window.showInformationMessage(removed.length > 0 ? `PGO: removed ${removed.length} folder(s) of PGO data.` : 'PGO: nothing to clean.');
@@ -259,7 +297,7 @@ export class Commands {
       const ok = await vscode.window.showWarningMessage(`Delete the "${component}" profile and its metadata?`, { modal: true }, 'Delete');
       if (ok !== 'Delete') return undefined;
     }
-    const removed = deleteProfiles(ws.engine, component);
+    const removed = await this.d.worker.deleteProfile(ws.engine, component); // core delete-profile, in the engine worker
     await this.d.registry.touch();
     return removed;
   }
@@ -312,9 +350,10 @@ export class Commands {
     if (!state?.profdata) return undefined;
     const profdata = state.profdata;
     // The same core command as `pgo show`; the profile is read in the engine worker, off this loop.
-    const [shown] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' }, () =>
-      showProfiles(ws.engine, [state.component], { top: 50, read: (llvm, file, top, signal) => this.d.worker.hotFunctions(llvm, file, top, signal) }),
-    );
+    const [shown] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PGO: reading the profile' }, async () => {
+      await this.d.worker.resolveTools(ws.engine); // rustc and llvm-profdata, once per workspace
+      return showProfiles(ws.engine, [state.component], { top: 50, read: (llvm, file, top, signal) => this.d.worker.hotFunctions(llvm, file, top, signal) });
+    });
     if (!shown || isMissing(shown)) return undefined; // deleted meanwhile
     const { hottest: rows, totalCount: total } = shown;
     this.d.log.info(`hot functions of ${profdata}:\n${formatHotTable(rows, total)}`);
@@ -355,6 +394,11 @@ export class Commands {
   /** Open a function's `fn` line from the source index (a sidebar hot-function item). */
   private async goToLocation(args: FunctionArgs | undefined): Promise<void> {
     if (!args?.file) return;
+    const missing = missingSourceMessage(args.file, fs.existsSync(args.file));
+    if (missing) {
+      void vscode.window.showInformationMessage(`PGO: ${missing}`);
+      return;
+    }
     const pos = new vscode.Position(Math.max(0, args.line - 1), 0);
     await vscode.window.showTextDocument(vscode.Uri.file(args.file), { selection: new vscode.Range(pos, pos) });
   }
@@ -362,12 +406,8 @@ export class Commands {
   /** Find a function's definition: the source index, else the workspace symbol provider (rust-analyzer). */
   private async goToFunction(row: RankedFunction): Promise<void> {
     // The profile's own source index knows the exact `fn` line; symbols are the fallback.
-    for (const { index } of this.d.heat.indexes) {
-      for (const [file, heats] of Object.entries(index.files)) {
-        const h = heats.find((x) => x.records.includes(row.name));
-        if (h) return this.goToLocation({ file, line: h.line });
-      }
-    }
+    const known = this.d.heat.findRecord(row.name);
+    if (known) return this.goToLocation(known);
     const plain = row.display.replace(/<[^<>]*>/g, '').replace(/<[^<>]*>/g, '');
     const segments = plain.split('::').filter(Boolean);
     const name = segments.at(-1) ?? plain;

@@ -1,21 +1,23 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
-import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
-import type { HotHeat, SourceIndexHead, WorkerRequest, WorkerResponse } from './engine-worker-protocol';
+import type { ProjectOverrides } from '../core/config/resolve-project';
+import type { EngineContext } from '../core/pipeline/engine-context';
+import type { DoctorReport } from '../core/toolchain/doctor';
+import type { SourceIndexPayload, WorkerRequest, WorkspaceTools, WorkerResponse } from './engine-worker-protocol';
 
 type Done = Extract<WorkerResponse, { ok: true }>;
-type Pending = { resolve: (r: Done) => void; reject: (e: Error) => void; onFiles?: (files: [string, FunctionHeat[]][]) => void };
+type Pending = { resolve: (r: Done) => void; reject: (e: Error) => void };
 type Job = Exclude<WorkerRequest, { op: 'abort' }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
- * The extension host's handle on its engine worker thread (dist/engine-worker.js): started on first
+ * The extension host's handle on its engine worker process (dist/engine-worker.js): started on first
  * use, restarted after a crash, stopped with the extension.
  */
 export class EngineWorker {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -27,32 +29,56 @@ export class EngineWorker {
     return r.value as HotFunctionsSummary;
   }
 
-  /** A profile's source index, parsed in the worker and received in small parts, with its hottest functions. */
-  async sourceIndex(file: string): Promise<{ index: SourceIndex; hottest: HotHeat[] } | undefined> {
-    const files: Record<string, FunctionHeat[]> = {};
-    const r = await this.request({ op: 'sourceIndex', file }, undefined, (part) => {
-      for (const [f, heats] of part) files[f] = heats;
-    });
-    const head = r.value as SourceIndexHead | undefined;
-    if (!head) return undefined;
-    const { hottest, ...rest } = head;
-    return { index: { ...rest, files }, hottest };
+  /**
+   * Fill in the context's rustc, cargo version and matched llvm-profdata, looked up in the worker
+   * (once: the context keeps them). The core's requireRustc/requireProfdata then find them there.
+   */
+  async resolveTools(ctx: EngineContext): Promise<void> {
+    if (ctx.rustc && ctx.profdata) return;
+    const r = await this.request({ op: 'tools', root: ctx.project.workspace.root, llvmProfdataPath: ctx.project.llvmProfdataPath, rustc: ctx.rustc });
+    const tools = r.value as WorkspaceTools;
+    if (!ctx.rustc) {
+      ctx.rustc = tools.rustc;
+      ctx.cargoVersion = tools.cargoVersion;
+    }
+    ctx.profdata ??= tools.profdata;
   }
 
-  private start(): Worker {
+  /** The core's clean (one component, or all), run in the worker: it deletes whole build folders. */
+  async clean(ctx: EngineContext, component?: string): Promise<string[]> {
+    return (await this.request({ op: 'clean', project: ctx.project, component })).value as string[];
+  }
+
+  /** The core's delete-profile, run in the worker. */
+  async deleteProfile(ctx: EngineContext, component: string): Promise<string[]> {
+    return (await this.request({ op: 'deleteProfile', project: ctx.project, component })).value as string[];
+  }
+
+  /** The prerequisites check (many short processes), run in the worker. */
+  async doctor(dir: string, overrides: ProjectOverrides): Promise<DoctorReport> {
+    return (await this.request({ op: 'doctor', dir, overrides })).value as DoctorReport;
+  }
+
+  /** A profile's source index, parsed in the worker, its files packed (see PackedFiles). */
+  async sourceIndex(file: string): Promise<SourceIndexPayload | undefined> {
+    const r = await this.request({ op: 'sourceIndex', file });
+    return r.value as SourceIndexPayload | undefined;
+  }
+
+  private start(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
-    worker.unref(); // never keeps the extension host alive
+    // A child process, not a worker thread: the processes it starts (llvm-profdata, rustc) are then
+    // forked from its small address space, not the host's (copying that stalls the host's loop).
+    const worker = fork(this.script, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    // Never keeps its parent alive when idle (see request for the busy case).
+    worker.unref();
+    worker.channel?.unref();
     worker.on('message', (m: WorkerResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
-      if ('files' in m) {
-        p.onFiles?.(m.files);
-        return;
-      }
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m);
-      else p.reject(m.error.code === ExitCode.Cancelled ? new CancelledError('reading the profile') : new PgoError(m.error.message, m.error.fix, m.error.code, m.error.details));
+      else p.reject(m.error.code === ExitCode.Cancelled ? new CancelledError('reading the profile') : new PgoError(m.error.message, m.error.fix, m.error.code, m.error.details, m.error.kind));
     });
     const fail = (e: Error): void => {
       if (this.worker === worker) this.worker = undefined;
@@ -65,26 +91,29 @@ export class EngineWorker {
     return worker;
   }
 
-  private request(job: DistributiveOmit<Job, 'id'>, signal?: AbortSignal, onFiles?: Pending['onFiles']): Promise<Done> {
+  private request(job: DistributiveOmit<Job, 'id'>, signal?: AbortSignal): Promise<Done> {
     if (signal?.aborted) return Promise.reject(new CancelledError('reading the profile'));
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => worker.postMessage({ id, op: 'abort' } satisfies WorkerRequest);
+      const onAbort = (): void => void worker.send({ id, op: 'abort' } satisfies WorkerRequest);
       signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (this.pending.size === 0) worker.channel?.unref();
+      };
+      worker.channel?.ref(); // an answer is awaited
       this.pending.set(id, {
         resolve: (r) => (done(), resolve(r)),
         reject: (e) => (done(), reject(e)),
-        onFiles,
       });
-      worker.postMessage({ ...job, id } as WorkerRequest);
+      worker.send({ ...job, id } as WorkerRequest);
     });
   }
 
   dispose(): void {
     const w = this.worker;
     this.worker = undefined;
-    void w?.terminate();
+    w?.kill();
   }
 }

@@ -1,24 +1,59 @@
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
+import type { Project, ProjectOverrides } from '../core/config/resolve-project';
+import type { PgoErrorKind } from '../core/errors';
 import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
+import type { DoctorReport } from '../core/toolchain/doctor';
+import type { ProfdataCandidate } from '../core/toolchain/llvm-profdata-discovery';
+import type { RustcInfo } from '../core/toolchain/rustc-info';
 
 /**
- * Messages between the extension host and its engine worker (engine-worker.ts): the work that
+ * Messages (IPC, structured-clone serialization) between the extension host and its engine worker
+ * process (engine-worker.ts): the work that
  * would block the host's event loop for long — parsing `llvm-profdata show` for a large profile,
- * parsing a large source index — runs there.
+ * parsing a large source index — runs there, and so does starting the toolchain's processes (each
+ * start holds the starting thread for tens of milliseconds on a busy machine).
  */
 export type WorkerRequest =
   | { id: number; op: 'hotFunctions'; llvmProfdata: string; profdata: string; top: number }
   | { id: number; op: 'sourceIndex'; file: string }
+  | { id: number; op: 'tools'; root: string; llvmProfdataPath?: string; rustc?: RustcInfo }
+  | { id: number; op: 'doctor'; dir: string; overrides: ProjectOverrides }
+  /** Recursive deletes of build folders (gigabytes): clean, and delete-profile alike. */
+  | { id: number; op: 'clean'; project: Project; component?: string }
+  | { id: number; op: 'deleteProfile'; project: Project; component: string }
   | { id: number; op: 'abort' };
 
-export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexHead | undefined }
-  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string } }
-  /** Part of a source index's files; many small messages, so no single one blocks the host long. */
-  | { id: number; files: [string, FunctionHeat[]][] };
+/** rustc, cargo's version and the matched llvm-profdata of one workspace. */
+export interface WorkspaceTools {
+  rustc: RustcInfo;
+  cargoVersion?: string;
+  profdata: ProfdataCandidate;
+}
 
-/** A source index without its files (they arrive in parts before it), with its hottest functions. */
-export type SourceIndexHead = Omit<SourceIndex, 'files'> & { hottest: HotHeat[] };
+export type WorkerResponse =
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | string[] | undefined }
+  | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind } };
+
+/** A source index as the worker hands it over: its summary, its hottest functions, its files packed. */
+export interface SourceIndexPayload {
+  head: Omit<SourceIndex, 'files'>;
+  hottest: HotHeat[];
+  files: PackedFiles;
+}
+
+/**
+ * A source index's files: each file's FunctionHeat[] as UTF-8 JSON in one byte buffer. The
+ * extension host receives it in one piece and keeps it off the JavaScript heap, so the garbage
+ * collector never walks hundreds of thousands of objects (each scavenge would copy them, blocking
+ * the loop for 100 ms and more); a file's functions are parsed only when that file is shown.
+ */
+export interface PackedFiles {
+  names: string[];
+  /** Byte range of names[i]'s JSON in `bytes`. */
+  starts: number[];
+  ends: number[];
+  bytes: Uint8Array;
+}
 
 export interface HotHeat {
   file: string;
@@ -27,6 +62,3 @@ export interface HotHeat {
 
 /** Hottest functions sent with an index: the most the sidebar shows (pgo.sidebar.hotFunctions' maximum). */
 export const SIDEBAR_HOT_MAX = 100;
-
-/** Functions per part: a part's structured-clone copy takes a few milliseconds at most. */
-export const HEATS_PER_PART = 2000;

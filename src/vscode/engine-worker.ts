@@ -1,42 +1,70 @@
-import { parentPort } from 'node:worker_threads';
+import { clean, deleteProfiles } from '../core/commands/clean';
+import { checkPrerequisites } from '../core/commands/doctor';
+import { ArtifactLayout } from '../core/pipeline/artifact-layout';
+import { silentReporter } from '../core/pipeline/reporter';
 import { readHotFunctions } from '../core/commands/show-profile';
+import { findMatchedProfdata, readToolchain, type EngineContext } from '../core/pipeline/engine-context';
 import { isPgoError, errorMessage } from '../core/errors';
-import { hottestHeats, readSourceIndex, type FunctionHeat } from '../core/profile/source-index';
-import { HEATS_PER_PART, SIDEBAR_HOT_MAX, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
+import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
+import { hotFunctionsByOrigin } from '../core/profile/origin-groups';
+import { SIDEBAR_HOT_MAX, type PackedFiles, type SourceIndexPayload, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
 
 /**
- * The engine worker (bundled as dist/engine-worker.js, started by EngineWorker): reads profiles and
- * source indexes away from the extension host's event loop. Core code only: no `vscode` here.
+ * The engine worker (bundled as dist/engine-worker.js, started by EngineWorker as a child process):
+ * reads profiles and source indexes, looks up the toolchain and deletes build folders away from
+ * the extension host's event loop. Core code only: no `vscode` here.
  */
-const port = parentPort;
-if (!port) throw new Error('engine-worker.js runs as a worker thread of the extension');
+if (!process.send) throw new Error('engine-worker.js runs as a child process of the extension (IPC)');
+const send = (m: WorkerResponse): void => void process.send?.(m);
+// It outlives nothing: when the extension host goes, so does it.
+process.on('disconnect', () => process.exit(0));
 const running = new Map<number, AbortController>();
-const send = (m: WorkerResponse): void => port.postMessage(m);
+
+function pack(files: SourceIndex['files']): PackedFiles {
+  const names = Object.keys(files);
+  const chunks = names.map((n) => Buffer.from(JSON.stringify(files[n])));
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    starts.push(at);
+    at += c.length;
+    ends.push(at);
+  }
+  return { names, starts, ends, bytes };
+}
 
 async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: AbortSignal): Promise<WorkerResponse> {
   if (req.op === 'hotFunctions') {
     return { id: req.id, ok: true, value: await readHotFunctions(req.llvmProfdata, req.profdata, req.top, signal) };
   }
+  if (req.op === 'tools') {
+    const { rustc, cargoVersion } = req.rustc ? { rustc: req.rustc, cargoVersion: undefined } : await readToolchain(req.root);
+    const profdata = await findMatchedProfdata(rustc, req.llvmProfdataPath);
+    return { id: req.id, ok: true, value: { rustc, cargoVersion, profdata } };
+  }
+  if (req.op === 'clean' || req.op === 'deleteProfile') {
+    // The same core commands as the CLI's, on a context rebuilt from the host's project.
+    const ctx: EngineContext = { project: req.project, layout: new ArtifactLayout(req.project.artifactRoot), reporter: silentReporter };
+    const removed = req.op === 'clean' ? clean(ctx, req.component).removed : deleteProfiles(ctx, req.component);
+    return { id: req.id, ok: true, value: removed };
+  }
+  if (req.op === 'doctor') {
+    return { id: req.id, ok: true, value: await checkPrerequisites(req.dir, req.overrides) };
+  }
   const index = readSourceIndex(req.file);
   if (!index) return { id: req.id, ok: true, value: undefined };
   const { files, ...head } = index;
-  let part: [string, FunctionHeat[]][] = [];
-  let heats = 0;
-  for (const entry of Object.entries(files)) {
-    part.push(entry);
-    heats += entry[1].length;
-    if (heats >= HEATS_PER_PART) {
-      send({ id: req.id, files: part });
-      part = [];
-      heats = 0;
-    }
-  }
-  if (part.length > 0) send({ id: req.id, files: part });
-  // Sorted here: over a large index, the sort alone would block the host.
-  return { id: req.id, ok: true, value: { ...head, hottest: hottestHeats(index, SIDEBAR_HOT_MAX) } };
+  // Sorted here: over a large index, the sort alone would block the host. Each origin's hottest
+  // (the workspace's, each dependency's, std's), so the sidebar can show them side by side.
+  const hottest = index.origins ? hotFunctionsByOrigin(index, SIDEBAR_HOT_MAX).flatMap((g) => g.hottest) : hottestHeats(index, SIDEBAR_HOT_MAX);
+  const value: SourceIndexPayload = { head, hottest, files: pack(files) };
+  return { id: req.id, ok: true, value };
 }
 
-port.on('message', (req: WorkerRequest) => {
+process.on('message', (req: WorkerRequest) => {
   if (req.op === 'abort') {
     running.get(req.id)?.abort();
     return;
@@ -44,11 +72,13 @@ port.on('message', (req: WorkerRequest) => {
   const controller = new AbortController();
   running.set(req.id, controller);
   handle(req, controller.signal)
-    .catch((e: unknown): WorkerResponse => ({
-      id: req.id,
-      ok: false,
-      error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details } : { message: errorMessage(e) },
-    }))
+    .catch(
+      (e: unknown): WorkerResponse => ({
+        id: req.id,
+        ok: false,
+        error: isPgoError(e) ? { message: e.message, fix: e.fix, code: e.code, details: e.details, kind: e.kind } : { message: errorMessage(e) },
+      }),
+    )
     .then((response) => {
       running.delete(req.id);
       send(response);

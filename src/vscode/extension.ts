@@ -8,6 +8,7 @@ import { TaskRunner } from './task-runner';
 import { WorkspaceRegistry } from './workspace-registry';
 import { HeatIndex } from './heat-index';
 import { HotPathAnnotations } from './hot-path-annotations';
+import { ReportPanel } from './report-panel';
 import { EngineWorker } from './engine-worker-client';
 
 /**
@@ -22,6 +23,7 @@ export interface PgoExtensionApi {
   heat: HeatIndex;
   annotations: HotPathAnnotations;
   cliPath: string;
+  reportPanel: ReportPanel;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PgoExtensionApi | undefined> {
@@ -43,7 +45,9 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
   const heat = new HeatIndex(registry, worker);
   const annotations = new HotPathAnnotations(heat);
   const tree = new ProfilesTree(registry, heat);
+  const reportPanel = new ReportPanel(registry, log);
   context.subscriptions.push(
+    reportPanel,
     log,
     worker,
     registry,
@@ -56,7 +60,7 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
     vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
     vscode.window.createTreeView('pgo.profiles', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new PgoTaskProvider(cliPath, registry)),
-    ...new Commands({ registry, runner, reports, log, heat, annotations, worker }).register(),
+    ...new Commands({ registry, runner, reports, log, heat, annotations, worker, reportPanel }).register(),
   );
   await registry.setRunning(false);
   // cargo metadata runs in the background: activation returns at once, commands wait for it.
@@ -66,7 +70,7 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
     (e: unknown) => log.error(`loading the Cargo workspaces failed: ${String(e)}`),
   );
   log.info(`activated (VS Code ${vscode.version})`);
-  return { registry, tree, heat, annotations, cliPath };
+  return { registry, tree, heat, annotations, cliPath, reportPanel };
 }
 
 export function deactivate(): void {

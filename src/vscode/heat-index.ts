@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
+import type { FunctionHeat } from '../core/profile/source-index';
 import type { EngineWorker } from './engine-worker-client';
-import type { HotHeat } from './engine-worker-protocol';
+import type { SourceIndexPayload } from './engine-worker-protocol';
 import type { WorkspaceRegistry } from './workspace-registry';
 
 export interface FileHeat {
@@ -11,19 +11,32 @@ export interface FileHeat {
   heats: FunctionHeat[];
 }
 
+/** One profile's source index, as loaded for one component of one workspace. */
+export interface ComponentIndex extends SourceIndexPayload {
+  root: string;
+  component: string;
+}
+
+/** Files whose parsed functions are kept (the open editors, and then some). */
+const PARSED_FILES_KEPT = 64;
+
 /**
  * Every profile's source index, merged into one map keyed by file. Re-read only when a profile
  * changes (its index file's mtime), so opening a document is a map lookup, not a profile scan.
- * An index can be tens of megabytes: it is parsed in the engine worker, never on the host's loop.
+ * An index can be tens of megabytes: it is parsed in the engine worker, never on the host's loop,
+ * and kept here packed, off the JavaScript heap; a file's functions are parsed when it is shown.
  */
 export class HeatIndex implements vscode.Disposable {
-  private byFile = new Map<string, FileHeat[]>();
-  private readonly cache = new Map<string, { mtimeMs: number; loaded: { index: SourceIndex; hottest: HotHeat[] } | undefined }>();
+  /** Where each source file's functions are, per profile: a byte range of a packed index. */
+  private byFile = new Map<string, { component: string; root: string; bytes: Uint8Array; start: number; end: number }[]>();
+  private readonly decoder = new TextDecoder();
+  private parsed = new Map<string, FileHeat[]>();
+  private readonly cache = new Map<string, { mtimeMs: number; loaded: SourceIndexPayload | undefined }>();
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly sub: vscode.Disposable;
   /** Each profile's index, with its hottest functions (sorted in the worker) for the sidebar. */
-  indexes: { root: string; component: string; index: SourceIndex; hottest: HotHeat[] }[] = [];
+  indexes: ComponentIndex[] = [];
 
   constructor(
     private readonly registry: WorkspaceRegistry,
@@ -33,8 +46,39 @@ export class HeatIndex implements vscode.Disposable {
     void this.reload();
   }
 
+  /** Whether any profile has functions in this file (cheap: no parsing). */
+  has(fsPath: string): boolean {
+    return this.byFile.has(fsPath);
+  }
+
+  /** The profiled functions of one source file, per profile. */
   forFile(fsPath: string): FileHeat[] {
-    return this.byFile.get(fsPath) ?? [];
+    let heats = this.parsed.get(fsPath);
+    if (!heats) {
+      heats = (this.byFile.get(fsPath) ?? []).map(({ component, root, bytes, start, end }) => ({
+        component,
+        root,
+        heats: JSON.parse(this.decoder.decode(bytes.subarray(start, end))) as FunctionHeat[],
+      }));
+      if (this.parsed.size >= PARSED_FILES_KEPT) this.parsed.delete(this.parsed.keys().next().value ?? '');
+      this.parsed.set(fsPath, heats);
+    }
+    return heats;
+  }
+
+  /** Where a profile record's function is, by its record name (a byte search, then one file parsed). */
+  findRecord(recordName: string): { file: string; line: number } | undefined {
+    const needle = Buffer.from(JSON.stringify(recordName));
+    const inRange = ({ bytes, start, end }: { bytes: Uint8Array; start: number; end: number }): boolean =>
+      Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).indexOf(needle) >= 0;
+    for (const [file, entries] of this.byFile) {
+      if (!entries.some(inRange)) continue;
+      for (const { heats } of this.forFile(file)) {
+        const h = heats.find((x) => x.records.includes(recordName));
+        if (h) return { file, line: h.line };
+      }
+    }
+    return undefined;
   }
 
   get size(): number {
@@ -61,8 +105,8 @@ export class HeatIndex implements vscode.Disposable {
   }
 
   private async load(generation: number): Promise<void> {
-    const byFile = new Map<string, FileHeat[]>();
-    const indexes: HeatIndex['indexes'] = [];
+    const byFile: HeatIndex['byFile'] = new Map();
+    const indexes: ComponentIndex[] = [];
     let changed = false;
     const seen = new Set<string>();
     for (const ws of this.registry.workspaces) {
@@ -79,7 +123,7 @@ export class HeatIndex implements vscode.Disposable {
         }
         let entry = this.cache.get(file);
         if (!entry || entry.mtimeMs !== mtimeMs) {
-          let loaded: { index: SourceIndex; hottest: HotHeat[] } | undefined;
+          let loaded: SourceIndexPayload | undefined;
           try {
             loaded = mtimeMs < 0 ? undefined : await this.worker.sourceIndex(file);
           } catch {
@@ -92,11 +136,12 @@ export class HeatIndex implements vscode.Disposable {
         }
         if (!entry.loaded) continue;
         indexes.push({ root: ws.root, component: c.name, ...entry.loaded });
-        for (const [src, heats] of Object.entries(entry.loaded.index.files)) {
+        const { names, starts, ends, bytes } = entry.loaded.files;
+        names.forEach((src, i) => {
           const list = byFile.get(src) ?? [];
-          list.push({ component: c.name, root: ws.root, heats });
+          list.push({ component: c.name, root: ws.root, bytes, start: starts[i] ?? 0, end: ends[i] ?? 0 });
           byFile.set(src, list);
-        }
+        });
       }
     }
     if (generation !== this.generation) return;
@@ -108,7 +153,10 @@ export class HeatIndex implements vscode.Disposable {
     }
     this.byFile = byFile;
     this.indexes = indexes;
-    if (changed) this.emitter.fire();
+    if (changed) {
+      this.parsed = new Map();
+      this.emitter.fire();
+    }
   }
 
   dispose(): void {

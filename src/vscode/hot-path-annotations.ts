@@ -44,7 +44,7 @@ export class HotPathAnnotations implements vscode.CodeLensProvider, vscode.Dispo
       index.onDidChange(() => this.refreshAll()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.languageId === 'rust' && this.index.forFile(e.document.uri.fsPath).length > 0) this.schedule();
+        if (e.document.languageId === 'rust' && this.index.has(e.document.uri.fsPath)) this.schedule();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgo.codeLens') || e.affectsConfiguration('pgo.decorations')) this.refreshAll();

@@ -9,8 +9,8 @@ import { readSettings, toCliFlags } from './settings';
  * and terminating the task cancels the phase (the CLI keeps the last good profile).
  */
 export const TASK_TYPE = 'pgo';
-export type TaskPhase = 'pipeline' | 'instrument' | 'workload' | 'merge' | 'optimize' | 'clean';
-export const TASK_PHASES: readonly TaskPhase[] = ['pipeline', 'instrument', 'workload', 'merge', 'optimize', 'clean'];
+export type TaskPhase = 'pipeline' | 'instrument' | 'workload' | 'merge' | 'optimize' | 'clean' | 'bench';
+export const TASK_PHASES: readonly TaskPhase[] = ['pipeline', 'instrument', 'workload', 'merge', 'optimize', 'clean', 'bench'];
 
 export interface PgoTaskDefinition extends vscode.TaskDefinition {
   type: typeof TASK_TYPE;
@@ -21,6 +21,8 @@ export interface PgoTaskDefinition extends vscode.TaskDefinition {
   workspace?: string;
   /** merge / pipeline: leave out unreadable .profraw files (named in the output). */
   skipCorrupt?: boolean;
+  /** bench: measured rounds (default: adaptive). */
+  runs?: number;
   /** Set by the extension on the tasks it starts, to recognise their end events. */
   runId?: string;
 }
@@ -32,6 +34,7 @@ const TITLES: Record<TaskPhase, string> = {
   merge: 'merge profiles',
   optimize: 'optimized build',
   clean: 'clean',
+  bench: 'compare builds',
 };
 
 export function taskName(def: PgoTaskDefinition): string {
@@ -48,6 +51,7 @@ export function createPgoTask(cliPath: string, ws: PgoWorkspace, def: PgoTaskDef
   args.push('--workspace', ws.root);
   if (size !== undefined) args.push('--size', String(size));
   if (def.skipCorrupt) args.push('--skip-corrupt');
+  if (def.runs !== undefined) args.push('--runs', String(def.runs));
   args.push(...toCliFlags(settings), '--color');
   // The extension host's own runtime runs the CLI: Node in a server, Electron-as-Node on desktop.
   const execution = new vscode.ProcessExecution(process.execPath, args, {
@@ -72,7 +76,7 @@ export class PgoTaskProvider implements vscode.TaskProvider {
     const tasks: vscode.Task[] = [];
     for (const ws of this.registry.workspaces) {
       for (const c of ws.project?.components ?? []) {
-        for (const phase of TASK_PHASES.filter((p) => p !== 'clean')) {
+        for (const phase of TASK_PHASES.filter((p) => p !== 'clean' && (p !== 'bench' || c.benchmarks.length > 0))) {
           tasks.push(createPgoTask(this.cliPath, ws, { type: TASK_TYPE, phase, component: c.name }));
         }
       }

@@ -7,6 +7,12 @@ import type { ComponentState, PgoWorkspace } from './pgo-workspace';
 import type { WorkspaceRegistry } from './workspace-registry';
 import type { HeatIndex } from './heat-index';
 import type { FunctionHeat } from '../core/profile/source-index';
+import { hotFunctionsByOrigin, type OriginGroup } from '../core/profile/origin-groups';
+import type { BenchResults } from '../core/bench/bench-results';
+import { evaluateChecklist, type ChecklistItem } from '../core/bench/checklist';
+import { gatherChecklistInput } from '../core/bench/checklist-input';
+import { readLatestBenchResults } from '../core/bench/results-store';
+import { verdictLine } from '../core/bench/verdict-line';
 
 /** Sidebar: (workspaces →) components → binaries and the profile, with the profile's figures. */
 export type PgoNode =
@@ -15,8 +21,12 @@ export type PgoNode =
   | { kind: 'component'; ws: PgoWorkspace; state: ComponentState }
   | { kind: 'binary'; ws: PgoWorkspace; state: ComponentState; name: string; optimized?: string }
   | { kind: 'profile'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'origin'; ws: PgoWorkspace; group: OriginGroup }
   | { kind: 'hot-function'; ws: PgoWorkspace; rank: number; file: string; heat: FunctionHeat }
-  | { kind: 'no-profile'; ws: PgoWorkspace; state: ComponentState };
+  | { kind: 'no-profile'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'verdict'; ws: PgoWorkspace; state: ComponentState; results?: BenchResults }
+  | { kind: 'checklist'; ws: PgoWorkspace; state: ComponentState }
+  | { kind: 'check'; ws: PgoWorkspace; item: ChecklistItem };
 
 export function age(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
@@ -76,15 +86,37 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
           optimized: s.meta?.applied?.optimizedBinaries.find((p) => path.basename(p) === b.name && fs.existsSync(p)),
         }));
         children.push(s.profdata ? { kind: 'profile', ws: node.ws, state: s } : { kind: 'no-profile', ws: node.ws, state: s });
+        // "Is it faster?": the latest comparison's verdict, and the tuning checklist (bench/checklist.ts).
+        const project = node.ws.project;
+        if (project && (s.component.benchmarks.length > 0 || s.profdata)) {
+          children.push({ kind: 'verdict', ws: node.ws, state: s, results: readLatestBenchResults(project.artifactRoot, s.component.name) });
+          children.push({ kind: 'checklist', ws: node.ws, state: s });
+        }
         return children;
       }
       case 'profile': {
         const n = vscode.workspace.getConfiguration('pgo', node.ws.folder.uri).get<number>('sidebar.hotFunctions', 10);
-        const hottest = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name)?.hottest;
-        if (!hottest || n <= 0) return [];
-        return hottest
+        const loaded = this.heat.indexes.find((i) => i.root === node.ws.root && i.component === node.state.component.name);
+        if (!loaded || n <= 0) return [];
+        if (loaded.head.origins) {
+          // Where the time goes: this workspace first, then each dependency and std, with shares.
+          const files: Record<string, FunctionHeat[]> = {};
+          for (const { file, heat } of loaded.hottest) (files[file] ??= []).push(heat);
+          return hotFunctionsByOrigin({ files, origins: loaded.head.origins, totalCount: loaded.head.totalCount }, n)
+            .filter((group) => group.hottest.length > 0)
+            .map((group) => ({ kind: 'origin', ws: node.ws, group }));
+        }
+        return loaded.hottest
           .slice(0, n)
           .map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
+      }
+      case 'origin':
+        return node.group.hottest.map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
+      case 'checklist': {
+        // Computed on expand only: the freshness check hashes the workspace's sources.
+        const project = node.ws.project;
+        if (!project) return [];
+        return evaluateChecklist(gatherChecklistInput(project, node.state.component, { checkSources: true })).map((item) => ({ kind: 'check', ws: node.ws, item }));
       }
       default:
         return [];
@@ -175,6 +207,15 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         item.tooltip = md;
         return item;
       }
+      case 'origin': {
+        const g = node.group;
+        const item = new vscode.TreeItem(g.label, g.kind === 'workspace' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${percent(g.share)} of the profile · ${g.functions} fn`;
+        item.iconPath = new vscode.ThemeIcon(g.kind === 'workspace' ? 'home' : g.kind === 'std' ? 'library' : 'package');
+        item.tooltip = `${g.label}${g.crates.length > 1 ? ` (${g.crates.join(', ')})` : ''}: ${percent(g.share)} of the profile's total count, ${g.functions} profiled functions`;
+        item.contextValue = 'pgo.origin';
+        return item;
+      }
       case 'hot-function': {
         const h = node.heat;
         const item = new vscode.TreeItem(h.display, vscode.TreeItemCollapsibleState.None);
@@ -183,6 +224,41 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         item.tooltip = `#${node.rank} ${h.display}\n${h.tier}, ${percent(h.share)} of the profile, hottest block ${h.max.toLocaleString('en-US')}\n${node.file}:${h.line}`;
         item.contextValue = 'pgo.hotFunction';
         item.command = { title: 'Go to Function', command: 'pgo.goToFunction', arguments: [{ file: node.file, line: h.line }] };
+        return item;
+      }
+      case 'verdict': {
+        const r = node.results;
+        const c = node.state.component.name;
+        const item = new vscode.TreeItem(r ? verdictLine(r) : 'not compared yet', vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.ws.root}#${c}#verdict`;
+        item.contextValue = r ? 'pgo.verdict' : 'pgo.verdict.none';
+        if (r) {
+          const good = r.recommendation.variant !== 'release' && !r.benchmarks.some((b) => !b.outputCheck.agreed);
+          item.description = `${r.rounds} rounds · ${age(r.finishedAt)}`;
+          item.iconPath = new vscode.ThemeIcon(good ? 'pass' : 'dash', new vscode.ThemeColor(good ? 'charts.green' : 'descriptionForeground'));
+          item.tooltip = new vscode.MarkdownString().appendText(r.recommendation.reason);
+          item.command = { title: 'Show Report', command: 'pgo.showReport', arguments: [{ folder: node.ws.root, component: c }] };
+        } else {
+          item.description = node.state.component.benchmarks.length > 0 ? 'Compare Builds' : 'add benchmarks to pgo.yaml';
+          item.iconPath = new vscode.ThemeIcon('dashboard');
+          if (node.state.component.benchmarks.length > 0) item.command = { title: 'Compare Builds', command: 'pgo.compareBuilds', arguments: [{ folder: node.ws.root, component: c }] };
+        }
+        return item;
+      }
+      case 'checklist': {
+        const item = new vscode.TreeItem('tuning checklist', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.ws.root}#${node.state.component.name}#checklist`;
+        item.iconPath = new vscode.ThemeIcon('checklist');
+        return item;
+      }
+      case 'check': {
+        const i = node.item;
+        const item = new vscode.TreeItem(i.title, vscode.TreeItemCollapsibleState.None);
+        item.description = i.detail;
+        item.tooltip = `${i.title}\n${i.detail}${i.fix && i.state !== 'done' ? `\nNext: ${i.fix}` : ''}`;
+        const icon = { done: ['pass', 'charts.green'], warn: ['warning', 'problemsWarningIcon.foreground'], fail: ['error', 'problemsErrorIcon.foreground'], todo: ['circle-large-outline', 'descriptionForeground'], unknown: ['question', 'descriptionForeground'] }[i.state];
+        item.iconPath = new vscode.ThemeIcon(icon[0] ?? 'circle-large-outline', new vscode.ThemeColor(icon[1] ?? 'foreground'));
+        item.contextValue = `pgo.check.${i.state}`;
         return item;
       }
       case 'no-profile': {

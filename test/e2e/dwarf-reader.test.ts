@@ -24,11 +24,11 @@ interface Variant {
   bin: (name: string) => string;
 }
 
-function instrumentedVariant(prefix: string, rustflags: string[], components: string[]): Variant {
+function instrumentedVariant(prefix: string, rustflags: string[], components: string[], debug = 'limited'): Variant {
   const ws = copyWorkspace(EXAMPLE, prefix);
   const configFile = path.join(ws, 'pgo.yaml');
   const doc = parseDocument(fs.readFileSync(configFile, 'utf8'));
-  doc.setIn(['build', 'debug'], 'limited');
+  doc.setIn(['build', 'debug'], debug);
   doc.setIn(['build', 'rustflags'], rustflags);
   fs.writeFileSync(configFile, doc.toString());
   for (const component of components) {
@@ -115,6 +115,22 @@ describe('built-in DWARF reader vs llvm-dwarfdump (real rustc, gcc, LLVM tools)'
     assert.equal(builtin.method, 'builtin-dwarf:decl-line', builtin.note);
     const same = assertSameAsDwarfdump(builtin, dwarfdump, 'midi-import (DWARF 5, zlib)');
     assert.ok(same >= names.size - 2, `${same} of ${names.size}`);
+  });
+
+  it('line-tables-only: the line of each function\'s first instruction, as llvm-nm + llvm-symbolizer give it', async () => {
+    const v = instrumentedVariant('pgo-dwarf-lto-', [], ['pipeline', 'daw'], 'line-tables-only');
+    cleanup.push(v.ws);
+    for (const name of ['midi-import', 'daw-render']) {
+      const bin = v.bin(name);
+      const names = profiledNames(bin);
+      const builtin = await lookupSourceLocations({ binaries: [bin], llvmBinDir, mangledNames: names });
+      const symbolizer = await lookupSourceLocations({ binaries: [bin], llvmBinDir, mangledNames: names, builtinReader: false });
+      assert.match(builtin.method, /builtin-dwarf:entry-line/);
+      assert.match(symbolizer.method, /symbolizer-entry-line/);
+      const same = assertSameAsDwarfdump(builtin, symbolizer, `${name} (line-tables-only)`);
+      assert.equal(builtin.locations.size, symbolizer.locations.size);
+      console.log(`      ${name}: ${same} of ${names.size} functions at llvm-symbolizer's file:line`);
+    }
   });
 
   it('gcc -gdwarf-4 and -gdwarf-5 (C, with DW_AT_sibling): the same lines as llvm-dwarfdump', async function () {

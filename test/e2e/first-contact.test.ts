@@ -26,9 +26,9 @@ describe('first contact with a binary crate without tests or pgo.yaml', function
   });
   after(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-  it('the default workload: stops before the optimized build, exit code 6, naming why and what to do', () => {
+  it('the default workload: stops before the optimized build, exit code 7, naming why and what to do', () => {
     const r = runCli(['pipeline', '--workspace', ws]);
-    assert.equal(r.status, 6, r.output);
+    assert.equal(r.status, 7, r.output);
     assert.match(r.stderr, /error: the default workload \(cargo test --release\) ran no code of realworld: none of the shipped binaries' \d+ workspace functions ran/);
     assert.match(r.stderr, /fix: add a workload that runs the binary, in pgo\.yaml under components\.realworld\.workloads: .*\{bin:realworld\}/);
     assert.doesNotMatch(r.stdout, /▶ optimize/, 'no optimized build was made');

@@ -4,8 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { annotateFile } from '../../src/core/profile/file-annotations';
 import { readSourceIndex } from '../../src/core/profile/source-index';
+import { splitProfileName } from '../../src/core/demangle';
+import { instrumentedFunctionNames } from '../../src/core/profile/elf-prf-names';
+import { lookupSourceLocations } from '../../src/core/profile/source-locations';
 import { rustSrcLibrary } from '../../src/core/toolchain/rust-src';
-import { REPO, run, runCli } from './e2e-helpers';
+import { matchedProfdata, REPO, run, runCli } from './e2e-helpers';
 
 /**
  * The whole pipeline up to merge on a workspace whose hot function lives in a path dependency
@@ -65,6 +68,22 @@ describe('source index: dependencies, std and your own code (real cargo + LLVM t
     assert.ok(first, JSON.stringify(heats.map((h) => [h.display, h.ownRank, h.tier, h.ownTier])));
     const lenses = annotateFile(heats, fs.readFileSync(main, 'utf8').split('\n'), { source: 'crunch', minTier: 'hot' });
     assert.ok(lenses.some((l) => /· #1 in your code$/.test(l.lensTitle)), JSON.stringify(lenses.map((l) => l.lensTitle)));
+  });
+
+  it('maps every function of the fixture\'s binary where llvm-dwarfdump does (the built-in reader\'s ground truth)', async () => {
+    const dir = path.join(ws, 'target', 'pgo', 'crunch', 'instrumented');
+    const host = fs.readdirSync(dir).find((d) => fs.existsSync(path.join(dir, d, 'release', 'crunch')));
+    assert.ok(host);
+    const bin = path.join(dir, host, 'release', 'crunch');
+    const names = new Set((instrumentedFunctionNames(bin) ?? []).map((n) => splitProfileName(n).mangled));
+    const llvmBinDir = path.dirname(fs.realpathSync(matchedProfdata(ws)));
+    const builtin = await lookupSourceLocations({ binaries: [bin], llvmBinDir, mangledNames: names });
+    const dwarfdump = await lookupSourceLocations({ binaries: [bin], llvmBinDir, mangledNames: names, builtinReader: false });
+    assert.equal(dwarfdump.method, 'dwarf-decl-line');
+    // Not every std function in a binary has debug info of its own (rustc's C `main` shim has none).
+    assert.ok(dwarfdump.locations.size >= names.size / 2, `${dwarfdump.locations.size} of ${names.size}`);
+    assert.ok([...dwarfdump.locations.keys()].some((n) => n.includes('collatz_steps')));
+    assert.deepEqual(builtin.locations, dwarfdump.locations);
   });
 
   it('places std functions in rust-src when it is installed, and otherwise records how to get it', () => {

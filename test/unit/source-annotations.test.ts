@@ -5,6 +5,7 @@ import { ThresholdBuilder, tierOf } from '../../src/core/profile/hotness';
 import { functionExtent, functionHash } from '../../src/core/profile/rust-fn-body';
 import { buildSourceIndex } from '../../src/core/profile/source-index';
 import { hotFunctionsByOrigin } from '../../src/core/profile/origin-groups';
+import { missingSourceMessage } from '../../src/core/profile/source-origin';
 import { annotateFile, locate } from '../../src/core/profile/file-annotations';
 import type { ProfileFunction } from '../../src/core/profile/profile-model';
 import { tempDir } from './helpers';
@@ -259,5 +260,7 @@ describe('source index: origins, dependencies, std and the workspace\'s own tier
     assert.ok(without.index.files['/rustc/0123abcd/library/core/src/num/mod.rs']);
     assert.match(without.index.std?.problem?.message ?? '', /1 profiled std\/core\/alloc function cannot be opened/);
     assert.equal(without.index.std?.problem?.fix, 'install rust-src: rustup component add rust-src');
+    assert.match(missingSourceMessage('/rustc/0123abcd/library/core/src/num/mod.rs', false) ?? '', /install rust-src: rustup component add rust-src$/);
+    assert.equal(missingSourceMessage(withSrc.stdFile, true), undefined);
   });
 });

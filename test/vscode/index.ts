@@ -5,11 +5,12 @@ import Mocha from 'mocha';
 /**
  * Entry point that VS Code's extension host calls (extensionTestsPath). The host's exit code
  * carries no verdict (code-server exits 0 even when this throws), so the results go to the JSON
- * file named by PGO_TEST_RESULTS, which the driver reads.
+ * file named by PGO_TEST_RESULTS, which the driver reads. PGO_TEST_GREP runs only the matching tests
+ * (each test sets up what it needs, so any one runs alone).
  */
 export async function run(): Promise<void> {
   const suite = process.env.PGO_TEST_SUITE ?? 'rust-workspace';
-  const mocha = new Mocha({ ui: 'bdd', timeout: 15 * 60_000, color: false, reporter: 'spec', forbidOnly: true });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 15 * 60_000, color: false, reporter: 'spec', forbidOnly: true, ...(process.env.PGO_TEST_GREP ? { grep: process.env.PGO_TEST_GREP } : {}) });
   mocha.addFile(path.join(__dirname, `${suite}.test.js`));
   const results: { title: string; fullTitle: string; state: string; error?: string }[] = [];
   const failures = await new Promise<number>((resolve) => {

@@ -29,14 +29,37 @@ export interface BuildSettings {
   debug?: DebugSetting;
 }
 
+/** `pgo bench` (bench-config.ts parses them). */
+export interface BenchmarkSpec {
+  name: string;
+  /** Program and arguments; `{bin:NAME}` becomes each variant's binary, `{workspace}` the root. */
+  command: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** How the variants' outputs are compared: a regex's first group, else a hash of stdout. */
+  output?: { regex: string };
+}
+
+export interface VariantSpec {
+  name: string;
+  /** Built with a profile recorded by the component's workload under this variant's own settings. */
+  pgo: boolean;
+  /** Only the keys given in pgo.yaml: they override `build:` (rustflags and llvmArgs are added). */
+  build: Partial<BuildSettings>;
+}
+
 export interface ComponentSpec {
   name: string;
   description?: string;
+  /** Overrides the top-level maxBinarySizeMb (binary-size-limit.ts). */
+  maxBinarySizeMb?: number;
   packages: string[];
   /** Binaries that ship; empty = every bin target of the packages. */
   bins: string[];
   defaultSize?: number;
   workloads: WorkloadSpec[];
+  /** For `pgo bench` (bench-config.ts). */
+  benchmarks?: BenchmarkSpec[];
 }
 
 export interface PgoConfigFile {
@@ -44,9 +67,13 @@ export interface PgoConfigFile {
   /** Tier cutoffs: the blocks making up this share of all counts are hot / warm. */
   hotness: HotnessCutoffs;
   defaultComponent?: string;
+  /** Largest acceptable shipped binary, MB (binary-size-limit.ts). */
+  maxBinarySizeMb?: number;
   artifactDir?: string;
   minFreeDiskGb?: number;
   build: BuildSettings;
+  /** For `pgo bench`; absent = the default variants (bench-config.ts). */
+  variants?: VariantSpec[];
   components: ComponentSpec[];
 }
 

@@ -12,6 +12,8 @@ import {
   type PgoConfigFile,
   type WorkloadSpec,
 } from './config-schema';
+import { parseBenchmarks, parseVariants } from './bench-config';
+import { BINARY_SIZE_LIMIT_KEY, parseBinarySizeLimit } from './binary-size-limit';
 import { keysOf, NAME_PATTERN, PGO_YAML, type FieldSpec } from './pgo-yaml-spec';
 
 /** The value kinds the Validator checks one value of, and what each gives. */
@@ -225,6 +227,10 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     }
     const build = top.get('build');
     if (build) config.build = parseBuild(v, build.value);
+    const variants = top.get('variants');
+    if (variants) config.variants = parseVariants(v, variants.value, parseBuild);
+    const sizeLimit = top.get(BINARY_SIZE_LIMIT_KEY);
+    if (sizeLimit) config.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, BINARY_SIZE_LIMIT_KEY);
     const comps = top.get('components');
     if (comps) config.components = parseComponents(v, comps.value);
     if (config.defaultComponent && comps && !config.components.some((c) => c.name === config.defaultComponent) && dc) {
@@ -235,23 +241,23 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   return { config, file, locations: v.locations };
 }
 
-function parseBuild(v: Validator, node: Node | null): BuildSettings {
+function parseBuild(v: Validator, node: Node | null, where = 'build'): BuildSettings {
   const b = defaultBuildSettings();
-  const m = v.map(node, 'build', keysOf(TOP.build));
+  const m = v.map(node, where, keysOf(TOP.build));
   if (!m) return b;
   const get = (k: keyof typeof BUILD): Node | null | undefined => m.get(k)?.value;
-  if (m.has('profile')) b.profile = v.field(get('profile'), 'build.profile', BUILD.profile) ?? b.profile;
-  if (m.has('features')) b.features = v.field(get('features'), 'build.features', BUILD.features) ?? [];
-  if (m.has('allFeatures')) b.allFeatures = v.field(get('allFeatures'), 'build.allFeatures', BUILD.allFeatures) ?? false;
-  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.field(get('noDefaultFeatures'), 'build.noDefaultFeatures', BUILD.noDefaultFeatures) ?? false;
-  if (m.has('rustflags')) b.rustflags = v.field(get('rustflags'), 'build.rustflags', BUILD.rustflags) ?? [];
-  if (m.has('llvmArgs')) b.llvmArgs = v.field(get('llvmArgs'), 'build.llvmArgs', BUILD.llvmArgs) ?? [];
-  if (m.has('lto')) b.lto = v.field(get('lto'), 'build.lto', BUILD.lto);
-  if (m.has('codegenUnits')) b.codegenUnits = v.field(get('codegenUnits'), 'build.codegenUnits', BUILD.codegenUnits);
-  if (m.has('debug')) b.debug = v.field(get('debug'), 'build.debug', BUILD.debug);
+  if (m.has('profile')) b.profile = v.field(get('profile'), `${where}.profile`, BUILD.profile) ?? b.profile;
+  if (m.has('features')) b.features = v.field(get('features'), `${where}.features`, BUILD.features) ?? [];
+  if (m.has('allFeatures')) b.allFeatures = v.field(get('allFeatures'), `${where}.allFeatures`, BUILD.allFeatures) ?? false;
+  if (m.has('noDefaultFeatures')) b.noDefaultFeatures = v.field(get('noDefaultFeatures'), `${where}.noDefaultFeatures`, BUILD.noDefaultFeatures) ?? false;
+  if (m.has('rustflags')) b.rustflags = v.field(get('rustflags'), `${where}.rustflags`, BUILD.rustflags) ?? [];
+  if (m.has('llvmArgs')) b.llvmArgs = v.field(get('llvmArgs'), `${where}.llvmArgs`, BUILD.llvmArgs) ?? [];
+  if (m.has('lto')) b.lto = v.field(get('lto'), `${where}.lto`, BUILD.lto);
+  if (m.has('codegenUnits')) b.codegenUnits = v.field(get('codegenUnits'), `${where}.codegenUnits`, BUILD.codegenUnits);
+  if (m.has('debug')) b.debug = v.field(get('debug'), `${where}.debug`, BUILD.debug);
   for (const flag of b.rustflags) {
     if (/^-C\s*profile-(generate|use)/.test(flag) || /^-Cprofile-/.test(flag)) {
-      v.at(get('rustflags') ?? null, `build.rustflags: "${flag}" is set by the pipeline itself; remove it`);
+      v.at(get('rustflags') ?? null, `${where}.rustflags: "${flag}" is set by the pipeline itself; remove it`);
     }
   }
   return b;
@@ -289,6 +295,10 @@ function parseComponents(v: Validator, node: Node | null): ComponentSpec[] {
     if (ds) spec.defaultSize = v.field(ds.value, `${where}.defaultSize`, COMPONENT.defaultSize);
     const wl = cm.get('workloads');
     if (wl) spec.workloads = parseWorkloads(v, wl.value, `${where}.workloads`);
+    const bm = cm.get('benchmarks');
+    if (bm) spec.benchmarks = parseBenchmarks(v, bm.value, `${where}.benchmarks`);
+    const sizeLimit = cm.get(BINARY_SIZE_LIMIT_KEY);
+    if (sizeLimit) spec.maxBinarySizeMb = parseBinarySizeLimit(v, sizeLimit.value, `${where}.${BINARY_SIZE_LIMIT_KEY}`);
     out.push(spec);
   }
   return out;

@@ -45,13 +45,13 @@ function fieldSchema(f: FieldSpec): JsonSchema {
       return {
         type: 'object',
         ...description,
-        propertyNames: { pattern: NAME_PATTERN.source, not: { enum: [...f.reserved] } },
+        propertyNames: { pattern: (f.pattern ?? NAME_PATTERN).source, ...(f.reserved.length > 0 ? { not: { enum: [...f.reserved] } } : {}) },
         additionalProperties: fieldSchema(f.value),
       };
     case 'sequence':
       return { type: 'array', minItems: 1, items: fieldSchema(f.item), ...description };
     case 'env':
-      return { type: 'object', propertyNames: { not: { enum: [...f.forbidden] } }, additionalProperties: { type: SCALAR_TYPES }, ...description };
+      return { type: 'object', ...(f.forbidden.length > 0 ? { propertyNames: { not: { enum: [...f.forbidden] } } } : {}), additionalProperties: { type: SCALAR_TYPES }, ...description };
   }
 }
 

@@ -12,6 +12,8 @@
 
 /** Component and workload names: they name folders. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** `pgo bench` variant names may also hold "+" (`lto+pgo`). */
+export const VARIANT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
 
 export type FieldSpec =
   /** A non-empty string; `pattern` with the hint said when it does not match. */
@@ -27,8 +29,8 @@ export type FieldSpec =
   | { kind: 'list'; doc: string; nonEmpty?: boolean }
   | { kind: 'version'; doc: string }
   | SectionSpec
-  /** A mapping from names (NAME_PATTERN, minus `reserved`) to sections: the components. */
-  | { kind: 'named'; doc: string; reserved: readonly string[]; value: SectionSpec }
+  /** A mapping from names (`pattern`, default NAME_PATTERN, minus `reserved`) to sections: the components, the variants. */
+  | { kind: 'named'; doc: string; reserved: readonly string[]; value: SectionSpec; pattern?: RegExp }
   /** A non-empty list of sections: the workloads. */
   | { kind: 'sequence'; doc: string; item: SectionSpec }
   /** Environment variables (name → string); `forbidden` are set by the pipeline itself. */
@@ -40,6 +42,53 @@ export interface SectionSpec {
   keys: Readonly<Record<string, FieldSpec>>;
   required?: readonly string[];
 }
+
+const BUILD = {
+  kind: 'section',
+  doc: 'Used identically by the instrumented and the optimized build (PGO needs both to match).',
+  keys: {
+    profile: { kind: 'string', default: 'release', doc: 'The cargo profile.' },
+    features: { kind: 'list', doc: 'Cargo features (--features).' },
+    allFeatures: { kind: 'boolean', default: false, doc: '--all-features' },
+    noDefaultFeatures: { kind: 'boolean', default: false, doc: '--no-default-features' },
+    rustflags: { kind: 'list', doc: 'Extra rustc flags for both builds, e.g. ["-Ctarget-cpu=x86-64-v3"] (not -Cprofile-*: the pipeline sets those).' },
+    llvmArgs: { kind: 'list', doc: 'Extra -Cllvm-args for both builds.' },
+    lto: { kind: 'choice', values: ['off', 'thin', 'fat'], doc: 'LTO, overriding the cargo profile. Measure: PGO with LTO is not always faster.' },
+    codegenUnits: { kind: 'integer', min: 1, doc: 'codegen-units, overriding the cargo profile.' },
+    debug: {
+      kind: 'choice',
+      values: ['none', 'line-tables-only', 'limited', 'full'],
+      doc: 'Debug info; `limited` gives the exact `fn` line of every profiled function in the editor.',
+    },
+  },
+} as const satisfies SectionSpec;
+
+const VARIANT = {
+  kind: 'section',
+  doc: 'One build variant of `pgo bench`.',
+  keys: {
+    pgo: { kind: 'boolean', default: false, doc: 'Built with a profile recorded by the workload under this variant\'s own settings.' },
+    build: { ...BUILD, doc: 'Settings that differ from build: (same keys; rustflags and llvmArgs are added to build:\'s).' },
+  },
+} as const satisfies SectionSpec;
+
+const BENCHMARK = {
+  kind: 'section',
+  doc: '`pgo bench`: a command timed on every variant; use inputs other than the training\'s.',
+  keys: {
+    name: { kind: 'string', doc: 'Names the benchmark in the results (default: benchmark-N).', pattern: NAME_PATTERN, patternHint: 'use letters, digits, "_", "-" or "." (it names results)' },
+    command: { kind: 'list', nonEmpty: true, doc: 'Program and arguments, never a shell string. `{bin:NAME}` becomes each variant\'s binary, `{workspace}` the workspace root.' },
+    env: { kind: 'env', doc: 'Extra environment variables for the command.', forbidden: [] },
+    cwd: { kind: 'string', doc: 'Working directory, relative to the workspace root.' },
+    output: {
+      kind: 'section',
+      doc: 'What must agree between the variants (default: a hash of stdout).',
+      keys: { regex: { kind: 'string', doc: 'A regular expression; its first group (else the match) must be equal, e.g. "checksum: (\\\\w+)".' } },
+      required: ['regex'],
+    },
+  },
+  required: ['command'],
+} as const satisfies SectionSpec;
 
 const WORKLOAD = {
   kind: 'section',
@@ -67,6 +116,8 @@ const COMPONENT = {
     bins: { kind: 'list', doc: 'The binaries that ship (default: every bin target of the packages).' },
     defaultSize: { kind: 'integer', min: 1, doc: 'Replaces `{size}` in the workload commands; `--size N` overrides it.' },
     workloads: { kind: 'sequence', doc: 'The training runs (default: `cargo test --release -p <package>`).', item: WORKLOAD },
+    benchmarks: { kind: 'sequence', doc: '`pgo bench`: commands timed on every variant, on inputs other than the training\'s.', item: BENCHMARK },
+    maxBinarySizeMb: { kind: 'number', min: 0, doc: 'The largest shipped binary accepted, in MB; overrides the top-level value (tuning checklist).' },
   },
   required: ['packages'],
 } as const satisfies SectionSpec;
@@ -87,25 +138,15 @@ export const PGO_YAML = {
         warmCutoff: { kind: 'share', default: 0.99, doc: 'Share of all counts made up by the hot and warm blocks, at least hotCutoff (default 0.99).' },
       },
     },
-    build: {
-      kind: 'section',
-      doc: 'Used identically by the instrumented and the optimized build (PGO needs both to match).',
-      keys: {
-        profile: { kind: 'string', default: 'release', doc: 'The cargo profile.' },
-        features: { kind: 'list', doc: 'Cargo features (--features).' },
-        allFeatures: { kind: 'boolean', default: false, doc: '--all-features' },
-        noDefaultFeatures: { kind: 'boolean', default: false, doc: '--no-default-features' },
-        rustflags: { kind: 'list', doc: 'Extra rustc flags for both builds, e.g. ["-Ctarget-cpu=x86-64-v3"] (not -Cprofile-*: the pipeline sets those).' },
-        llvmArgs: { kind: 'list', doc: 'Extra -Cllvm-args for both builds.' },
-        lto: { kind: 'choice', values: ['off', 'thin', 'fat'], doc: 'LTO, overriding the cargo profile. Measure: PGO with LTO is not always faster.' },
-        codegenUnits: { kind: 'integer', min: 1, doc: 'codegen-units, overriding the cargo profile.' },
-        debug: {
-          kind: 'choice',
-          values: ['none', 'line-tables-only', 'limited', 'full'],
-          doc: 'Debug info; `limited` gives the exact `fn` line of every profiled function in the editor.',
-        },
-      },
+    build: BUILD,
+    variants: {
+      kind: 'named',
+      doc: '`pgo bench`: the build variants to compare (default: release, pgo, lto, lto+pgo). `release` is the baseline: build: as it is.',
+      pattern: VARIANT_NAME_PATTERN,
+      reserved: [],
+      value: VARIANT,
     },
+    maxBinarySizeMb: { kind: 'number', min: 0, doc: 'The largest shipped binary accepted, in MB (the tuning checklist of `pgo report`).' },
     components: { kind: 'named', doc: 'The components, by name (letters, digits, "_", "-", "."; "all" is reserved).', reserved: ['all'], value: COMPONENT },
   },
 } as const satisfies SectionSpec;

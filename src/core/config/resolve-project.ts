@@ -5,6 +5,7 @@ import { ExitCode, PgoError } from '../errors';
 import { binTargets, loadCargoWorkspace, type CargoWorkspace } from '../workspace/cargo-workspace';
 import { isStrictlyInside, realPathLoose } from '../util/safe-path';
 import { ConfigError, loadConfigFile, type ConfigProblem, type ParsedConfig } from './load-config';
+import { defaultVariants, type BenchmarkSpec, type VariantSpec } from './bench-config';
 import { DEFAULT_MIN_FREE_GB, type BuildSettings, type ComponentSpec, type PgoConfigFile, type WorkloadSpec } from './config-schema';
 
 /** Values that override pgo.yaml: CLI flags, or the extension's `pgo.*` settings. */
@@ -24,12 +25,15 @@ export interface ShippedBin {
 export interface ResolvedComponent {
   name: string;
   description?: string;
+  /** Largest acceptable shipped binary, MB: the component's, else the top-level value. */
+  maxBinarySizeMb?: number;
   packages: string[];
   bins: ShippedBin[];
   defaultSize?: number;
   workloads: WorkloadSpec[];
   /** True when no workload was configured and the seed's `cargo test --release` is used. */
   usesDefaultWorkload: boolean;
+  benchmarks: BenchmarkSpec[];
 }
 
 export interface Project {
@@ -43,6 +47,8 @@ export interface Project {
   build: BuildSettings;
   hotness: PgoConfigFile['hotness'];
   llvmProfdataPath?: string;
+  /** `pgo bench`'s variants, release first. */
+  variants: VariantSpec[];
 }
 
 /** The seed's workload when none is configured: the test suite, single-threaded. */
@@ -104,15 +110,27 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
         }
       }
     });
+    (spec.benchmarks ?? []).forEach((b, i) => {
+      const at = `${where}.benchmarks[${i}]`;
+      if (b.cwd && !fs.existsSync(path.resolve(workspace.root, b.cwd))) problem(`${at}.cwd`, `${at}.cwd: "${b.cwd}" does not exist under ${workspace.root}`);
+      if (!b.command.some((a) => a.includes('{bin:'))) {
+        problem(`${at}.command`, `${at}.command: runs no {bin:NAME}, so every variant would run the same program; put the component's binary in it, e.g. "{bin:${bins[0]?.name ?? 'app'}}"`);
+      }
+      for (const m of b.command.join(' ').matchAll(/\{bin:([^}]+)\}/g)) {
+        if (!bins.some((x) => x.name === m[1])) problem(`${at}.command`, `${at}.command: {bin:${m[1]}} is not one of this component's binaries (${bins.map((x) => x.name).join(', ') || 'none'})`);
+      }
+    });
     const usesDefaultWorkload = spec.workloads.length === 0;
     return {
       name: spec.name,
       description: spec.description,
+      maxBinarySizeMb: spec.maxBinarySizeMb ?? config.maxBinarySizeMb,
       packages: spec.packages,
       bins,
       defaultSize: overrides.defaultSize ?? spec.defaultSize,
       workloads: usesDefaultWorkload ? [defaultWorkload(spec.packages)] : spec.workloads,
       usesDefaultWorkload,
+      benchmarks: spec.benchmarks ?? [],
     };
   });
 
@@ -139,6 +157,7 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
     build,
     hotness: config.hotness,
     llvmProfdataPath: overrides.llvmProfdataPath,
+    variants: config.variants ?? defaultVariants(),
   };
 }
 

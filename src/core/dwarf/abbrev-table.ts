@@ -12,6 +12,8 @@ export interface Abbrev {
   implicitConsts: Map<number, number>;
   /** Bytes of the DIE's attribute values when every form has a fixed size, else -1. */
   fixedSize: number;
+  /** Each attribute's fixed size, or -1 when it depends on the data (skipped by its form). */
+  sizes: Int16Array;
   /** Index of DW_AT_sibling among the attributes, or -1. */
   siblingIndex: number;
 }
@@ -30,6 +32,7 @@ export function parseAbbrevTable(section: Buffer, offset: number, ctx: FormConte
     const attrs: number[] = [];
     const forms: number[] = [];
     const implicitConsts = new Map<number, number>();
+    const sizes: number[] = [];
     let fixedSize = 0;
     for (;;) {
       const attr = r.uleb();
@@ -39,6 +42,7 @@ export function parseAbbrevTable(section: Buffer, offset: number, ctx: FormConte
       attrs.push(attr);
       forms.push(form);
       const size = fixedFormSize(form, ctx);
+      sizes.push(size);
       fixedSize = fixedSize < 0 || size < 0 ? -1 : fixedSize + size;
     }
     table[code] = {
@@ -48,6 +52,7 @@ export function parseAbbrevTable(section: Buffer, offset: number, ctx: FormConte
       forms: Uint16Array.from(forms),
       implicitConsts,
       fixedSize,
+      sizes: Int16Array.from(sizes),
       siblingIndex: attrs.indexOf(0x01),
     };
   }

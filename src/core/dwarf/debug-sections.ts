@@ -9,6 +9,9 @@ export interface DebugSections {
   line?: Buffer;
   strOffsets?: Buffer;
   addr?: Buffer;
+  /** DWARF 4 `.debug_ranges`, DWARF 5 `.debug_rnglists`: only for inlined calls at a function's entry. */
+  ranges?: Buffer;
+  rnglists?: Buffer;
 }
 
 /** Undefined when the binary has no `.debug_info` (no debug info, or stripped). */
@@ -24,5 +27,7 @@ export function readDebugSections(elf: ElfFile): DebugSections | undefined {
     line: elf.read('.debug_line'),
     strOffsets: elf.read('.debug_str_offsets'),
     addr: elf.read('.debug_addr'),
+    ranges: elf.read('.debug_ranges'),
+    rnglists: elf.read('.debug_rnglists'),
   };
 }

@@ -3,7 +3,7 @@ import { DwarfError } from './dwarf-error';
 import { ElfFile } from './elf-file';
 import { functionAddresses } from './elf-symbols';
 import { filePath, readLineTableHeader, scanLineProgram, type LineRow, type LineTableHeader } from './line-table';
-import { UnitWalker, type Subprogram, type UnitInfo } from './unit-walker';
+import { UnitWalker, type EntryCallSite, type Subprogram, type UnitInfo } from './unit-walker';
 
 /**
  * The built-in DWARF reader's answer to "where is this function's source?", from an ELF binary's
@@ -73,7 +73,15 @@ export function readFunctionLocations(binary: string, wanted: ReadonlySet<string
       const remaining = new Set([...wanted].filter((n) => !locations.has(n)));
       const addresses = functionAddresses(elf, remaining, opts.symbolKey ?? ((s) => s));
       for (const [name, address] of reader.lowPcs) if (remaining.has(name) && !addresses.has(name)) addresses.set(name, address);
-      for (const [name, loc] of entryLines(sections, reader.units, addresses)) locations.set(name, loc);
+      const callSites = new Map<number, { unit: UnitInfo; site: EntryCallSite }>();
+      const probe = new Map<UnitInfo, Set<number>>();
+      for (const address of addresses.values()) {
+        const unit = reader.functionUnits.get(address);
+        if (unit) probe.set(unit, (probe.get(unit) ?? new Set()).add(address));
+      }
+      const walker = new UnitWalker(sections, binary);
+      for (const [unit, set] of probe) for (const [address, site] of walker.entryCallSites(unit, set)) callSites.set(address, { unit, site });
+      for (const [name, loc] of entryLines(sections, reader.units, addresses, callSites)) locations.set(name, loc);
     }
     return { locations, stats, hasDebugInfo: true };
   } finally {
@@ -93,6 +101,8 @@ class DeclarationResolver {
   readonly locations = new Map<string, DwarfFunctionLocation>();
   /** Wanted functions with an address but no decl line, for the entry-line pass. */
   readonly lowPcs = new Map<string, number>();
+  /** The unit of every function with an address (DW_AT_low_pc), for the entry-line pass. */
+  readonly functionUnits = new Map<number, UnitInfo>();
   units: UnitInfo[] = [];
   private readonly walker: UnitWalker;
   /** The current unit's subprograms by offset (cleared after each unit). */
@@ -117,7 +127,10 @@ class DeclarationResolver {
 
   run(): void {
     this.units = this.walker.walk(
-      (_unit, sp) => this.onSubprogram(sp),
+      (unit, sp) => {
+        if (sp.lowPc !== undefined && sp.lowPc !== 0) this.functionUnits.set(sp.lowPc, unit);
+        this.onSubprogram(sp);
+      },
       (unit) => this.onUnitEnd(unit),
     );
     for (const d of this.crossUnit) this.resolve(d.unit, d.sp, (offset) => this.subprogramAnywhere(offset));
@@ -251,18 +264,27 @@ function lineHeader(sections: DebugSections, unit: UnitInfo, cache: Map<number, 
 }
 
 /**
- * The line at each function's first address, from the line tables. Several rows can share that
- * address (the prologue, then inlined code that starts there): a column-0 row is the prologue's,
- * on the `fn` line; otherwise the last row, the one llvm-symbolizer reports.
+ * The line at each function's first address, from the line tables, the way llvm-symbolizer's
+ * outermost frame gives it. Several rows can share that address (the prologue, then inlined code
+ * that starts there). When an inlined call covers the address, the function's own line there is
+ * the call site, unless the row is a column-0 (prologue) row in the same file: then the row. With
+ * no inlined call: a column-0 row if there is one (the prologue, on the `fn` line), else the last
+ * row, the one llvm-symbolizer reports.
  */
-function entryLines(sections: DebugSections, units: readonly UnitInfo[], addresses: ReadonlyMap<string, number>): Map<string, DwarfFunctionLocation> {
+function entryLines(
+  sections: DebugSections,
+  units: readonly UnitInfo[],
+  addresses: ReadonlyMap<string, number>,
+  callSites: ReadonlyMap<number, { unit: UnitInfo; site: EntryCallSite }>,
+): Map<string, DwarfFunctionLocation> {
   const out = new Map<string, DwarfFunctionLocation>();
   if (addresses.size === 0 || !sections.line) return out;
   const namesAt = new Map<number, string[]>();
   for (const [name, address] of addresses) namesAt.set(address, [...(namesAt.get(address) ?? []), name]);
   const wantedAddresses = new Set(namesAt.keys());
   const headers = new Map<number, LineTableHeader | null>();
-  const best = new Map<number, { row: LineRow; unit: UnitInfo; header: LineTableHeader; prologue: boolean }>();
+  type Seen = { row: LineRow; unit: UnitInfo; header: LineTableHeader };
+  const rows = new Map<number, { prologue?: Seen; last: Seen }>();
   const scanned = new Set<number>();
   for (const unit of units) {
     if (unit.stmtList === undefined || scanned.has(unit.stmtList)) continue;
@@ -270,18 +292,41 @@ function entryLines(sections: DebugSections, units: readonly UnitInfo[], address
     const header = lineHeader(sections, unit, headers, '');
     if (!header) continue;
     scanLineProgram(sections.line, header, wantedAddresses, (row) => {
-      const prev = best.get(row.address);
-      const prologue = row.column === 0;
-      if (prev?.prologue) return;
-      if (!prev || prev.unit === unit) best.set(row.address, { row, unit, header, prologue });
+      const seen = { row, unit, header };
+      const prev = rows.get(row.address);
+      if (prev && prev.last.unit !== unit) return; // the same address in another unit's table: keep the first
+      rows.set(row.address, { prologue: prev?.prologue ?? (row.column === 0 ? seen : undefined), last: seen });
     });
   }
-  for (const [address, { row, unit, header }] of best) {
-    const file = filePath(header, row.file, unit.compDir);
-    if (file === undefined || row.line === 0) continue;
+  for (const [address, { prologue, last }] of rows) {
+    const call = callSites.get(address);
+    let file: string | undefined;
+    let line: number;
+    let column: number | undefined;
+    let unit = last.unit;
+    if (call) {
+      const callHeader = lineHeader(sections, call.unit, headers, '');
+      const callFile = callHeader ? filePath(callHeader, call.site.callFile, call.unit.compDir) : undefined;
+      const rowFile = filePath(last.header, last.row.file, last.unit.compDir);
+      if (last.row.column === 0 && rowFile === callFile) {
+        file = rowFile;
+        line = last.row.line;
+      } else {
+        file = callFile;
+        line = call.site.callLine;
+        unit = call.unit;
+      }
+    } else {
+      const chosen = prologue ?? last;
+      file = filePath(chosen.header, chosen.row.file, chosen.unit.compDir);
+      line = chosen.row.line;
+      column = chosen.row.column || undefined;
+      unit = chosen.unit;
+    }
+    if (file === undefined || line === 0) continue;
     for (const name of namesAt.get(address) ?? []) {
-      const loc: DwarfFunctionLocation = { file, line: row.line, kind: 'entry', compDir: unit.compDir };
-      if (row.column) loc.column = row.column;
+      const loc: DwarfFunctionLocation = { file, line, kind: 'entry', compDir: unit.compDir };
+      if (column) loc.column = column;
       out.set(name, loc);
     }
   }

@@ -16,6 +16,15 @@ export interface UnitInfo {
   stmtList?: number;
   strOffsetsBase: number;
   addrBase: number;
+  /** DW_AT_low_pc of the unit DIE: the base of its address ranges. */
+  lowPc: number;
+  rnglistsBase: number;
+}
+
+/** Where the outermost inlined call that starts at a function's first address is made. */
+export interface EntryCallSite {
+  callFile: number;
+  callLine: number;
 }
 
 /** What a DW_TAG_subprogram says about where a function is declared. */
@@ -83,7 +92,7 @@ export class UnitWalker {
       abbrevs = parseAbbrevTable(this.sections.abbrev, header.abbrevOffset, header);
       this.abbrevCache.set(key, abbrevs);
     }
-    const unit: UnitInfo = { header, abbrevs, strOffsetsBase: 8, addrBase: 8 };
+    const unit: UnitInfo = { header, abbrevs, strOffsetsBase: 8, addrBase: 8, lowPc: 0, rnglistsBase: 12 };
     const r = new ByteReader(this.sections.info, header.firstDie);
     const code = r.uleb();
     const ab = abbrevs[code];
@@ -95,6 +104,7 @@ export class UnitWalker {
       const form = ab.forms[i]!;
       if (attr === DW_AT.str_offsets_base) unit.strOffsetsBase = readUnsigned(r, form, header);
       else if (attr === DW_AT.addr_base) unit.addrBase = readUnsigned(r, form, header);
+      else if (attr === DW_AT.rnglists_base) unit.rnglistsBase = readUnsigned(r, form, header);
       else skipForm(r, form, header);
     }
     r.pos = start;
@@ -103,6 +113,10 @@ export class UnitWalker {
       const form = ab.forms[i]!;
       if (attr === DW_AT.comp_dir) unit.compDir = this.readString(r, form, unit);
       else if (attr === DW_AT.stmt_list) unit.stmtList = readUnsigned(r, form, header);
+      else if (attr === DW_AT.low_pc && (form === DW_FORM.addr || isAddrxForm(form))) {
+        const v = readUnsigned(r, form, header);
+        unit.lowPc = form === DW_FORM.addr ? v : (this.addressAt(unit, v) ?? 0);
+      }
       else skipForm(r, form, header);
     }
     return unit;
@@ -111,32 +125,61 @@ export class UnitWalker {
   private walkDies(r: ByteReader, unit: UnitInfo, onSubprogram: (unit: UnitInfo, sp: Subprogram) => void): void {
     const { header, abbrevs } = unit;
     const end = header.end;
-    r.pos = header.firstDie;
-    while (r.pos < end) {
-      const offset = r.pos;
-      const code = r.uleb();
+    // The hot loop of the reader: a local cursor, and the common forms skipped inline.
+    const buf = this.sections.info;
+    let pos = header.firstDie;
+    while (pos < end) {
+      const offset = pos;
+      let code = buf[pos++]!;
+      if (code >= 0x80) {
+        r.pos = offset;
+        code = r.uleb();
+        pos = r.pos;
+      }
       if (code === 0) continue; // end of a sibling chain
       const ab = abbrevs[code];
       if (!ab) throw new DwarfError(`${this.file}: DIE at .debug_info+0x${offset.toString(16)} uses unknown abbreviation ${code}`, 'build the binary again, or put an llvm-dwarfdump on PATH');
       if (ab.tag === DW_TAG.subprogram) {
+        r.pos = pos;
         const sibling = this.readSubprogram(r, ab, unit, offset, onSubprogram);
-        if (sibling !== undefined) r.pos = sibling;
+        pos = sibling ?? r.pos;
         continue;
       }
       if (ab.siblingIndex >= 0 && ab.hasChildren && !HOLDS_FUNCTIONS.has(ab.tag)) {
+        r.pos = pos;
         for (let i = 0; i < ab.siblingIndex; i++) skipForm(r, ab.forms[i]!, header);
         const form = ab.forms[ab.siblingIndex]!;
         const v = readUnsigned(r, form, header);
-        r.pos = form === DW_FORM.ref_addr ? v : header.offset + v;
+        pos = form === DW_FORM.ref_addr ? v : header.offset + v;
         continue;
       }
       if (ab.fixedSize >= 0) {
-        r.pos += ab.fixedSize;
+        pos += ab.fixedSize;
         continue;
       }
-      const forms = ab.forms;
-      for (let i = 0; i < forms.length; i++) skipForm(r, forms[i]!, header);
+      const sizes = ab.sizes;
+      for (let i = 0; i < sizes.length; i++) {
+        const size = sizes[i]!;
+        if (size >= 0) {
+          pos += size;
+          continue;
+        }
+        const form = ab.forms[i]!;
+        if (form === DW_FORM.udata || form === DW_FORM.sdata || form === DW_FORM.strx || form === DW_FORM.addrx || form === DW_FORM.ref_udata) {
+          while ((buf[pos++]! & 0x80) !== 0);
+        } else if (form === DW_FORM.string) {
+          pos = buf.indexOf(0, pos) + 1;
+          if (pos === 0) throw new RangeError('unterminated string');
+        } else if (form === DW_FORM.block1) {
+          pos += 1 + buf[pos]!;
+        } else {
+          r.pos = pos;
+          skipForm(r, form, header);
+          pos = r.pos;
+        }
+      }
     }
+    r.pos = pos;
   }
 
   /** Decode one subprogram DIE (after its code); returns its sibling's offset when it has one. */
@@ -195,6 +238,144 @@ export class UnitWalker {
     if (lowPcIndex !== undefined) sp.lowPc = this.addressAt(unit, lowPcIndex);
     onSubprogram(unit, sp);
     return ab.hasChildren ? sibling : undefined;
+  }
+
+  /**
+   * For each subprogram of `unit` that starts at one of `addresses`: the call site (in the
+   * function's own file) of the outermost inlined call that covers that first address, as
+   * llvm-symbolizer's outer frame reports it. A second, targeted walk of one unit, tracking depth.
+   */
+  entryCallSites(unit: UnitInfo, addresses: ReadonlySet<number>): Map<number, EntryCallSite> {
+    const out = new Map<number, EntryCallSite>();
+    const { header, abbrevs } = unit;
+    const r = new ByteReader(this.sections.info, header.firstDie);
+    /** Per open DIE with children: the probed function's address (if any), and whether an inlined call encloses it. */
+    const stack: { address?: number; inInlined: boolean }[] = [];
+    while (r.pos < header.end) {
+      const offset = r.pos;
+      const code = r.uleb();
+      if (code === 0) {
+        stack.pop();
+        continue;
+      }
+      const ab = abbrevs[code];
+      if (!ab) throw new DwarfError(`${this.file}: DIE at .debug_info+0x${offset.toString(16)} uses unknown abbreviation ${code}`, 'put an llvm-dwarfdump on PATH');
+      const parent = stack[stack.length - 1] ?? { inInlined: false };
+      let context = parent;
+      if (ab.tag === DW_TAG.subprogram) {
+        let address: number | undefined;
+        this.readSubprogram(r, ab, unit, offset, (_u, sp) => (address = sp.lowPc));
+        context = { address: address !== undefined && addresses.has(address) ? address : undefined, inInlined: false };
+      } else if (ab.tag === DW_TAG.inlined_subroutine && parent.address !== undefined && !parent.inInlined) {
+        const call = this.readInlinedCall(r, ab, unit);
+        if (call && !out.has(parent.address) && call.covers(parent.address)) out.set(parent.address, { callFile: call.callFile, callLine: call.callLine });
+        context = { address: parent.address, inInlined: true };
+      } else if (ab.fixedSize >= 0) {
+        r.pos += ab.fixedSize;
+      } else {
+        for (let i = 0; i < ab.forms.length; i++) skipForm(r, ab.forms[i]!, header);
+      }
+      if (ab.hasChildren) stack.push(context);
+    }
+    return out;
+  }
+
+  private readInlinedCall(r: ByteReader, ab: AbbrevTable[number], unit: UnitInfo): { callFile: number; callLine: number; covers: (address: number) => boolean } | undefined {
+    const header = unit.header;
+    let low: number | undefined;
+    let high: number | undefined;
+    let highIsOffset = false;
+    let ranges: { value: number; form: number } | undefined;
+    let callFile: number | undefined;
+    let callLine: number | undefined;
+    for (let i = 0; i < ab.attrs.length; i++) {
+      const attr = ab.attrs[i]!;
+      const form = ab.forms[i]!;
+      if (form === DW_FORM.implicit_const) {
+        const v = ab.implicitConsts.get(i);
+        if (attr === DW_AT.call_file) callFile = v;
+        else if (attr === DW_AT.call_line) callLine = v;
+        continue;
+      }
+      switch (attr) {
+        case DW_AT.low_pc: {
+          const v = readUnsigned(r, form, header);
+          low = isAddrxForm(form) ? this.addressAt(unit, v) : v;
+          break;
+        }
+        case DW_AT.high_pc: {
+          const v = readUnsigned(r, form, header);
+          highIsOffset = form !== DW_FORM.addr && !isAddrxForm(form);
+          high = isAddrxForm(form) ? this.addressAt(unit, v) : v;
+          break;
+        }
+        case DW_AT.ranges:
+          ranges = { value: readUnsigned(r, form, header), form };
+          break;
+        case DW_AT.call_file:
+          callFile = readUnsigned(r, form, header);
+          break;
+        case DW_AT.call_line:
+          callLine = readUnsigned(r, form, header);
+          break;
+        default:
+          skipForm(r, form, header);
+      }
+    }
+    if (callFile === undefined || callLine === undefined) return undefined;
+    const end = low !== undefined && high !== undefined ? (highIsOffset ? low + high : high) : undefined;
+    const covers = (address: number): boolean => {
+      if (low !== undefined && end !== undefined) return address >= low && address < end;
+      if (ranges) return this.rangeList(unit, ranges.value, ranges.form).some(([s, e]) => address >= s && address < e);
+      return false;
+    };
+    return { callFile, callLine, covers };
+  }
+
+  /** A DW_AT_ranges list: `.debug_ranges` (DWARF 2-4) or `.debug_rnglists` (DWARF 5). */
+  private rangeList(unit: UnitInfo, value: number, form: number): [number, number][] {
+    const out: [number, number][] = [];
+    const size = unit.header.addrSize;
+    const maxAddress = size === 8 ? 0xffff_ffff_ffff_ffff : 0xffff_ffff;
+    if (unit.header.version < 5) {
+      const buf = this.sections.ranges;
+      if (!buf) return out;
+      const r = new ByteReader(buf, value);
+      let base = unit.lowPc;
+      while (r.pos + 2 * size <= buf.length) {
+        const s = r.uN(size);
+        const e = r.uN(size);
+        if (s === 0 && e === 0) break;
+        if (s === maxAddress) base = e;
+        else out.push([base + s, base + e]);
+      }
+      return out;
+    }
+    const buf = this.sections.rnglists;
+    if (!buf) return out;
+    const offset = form === DW_FORM.rnglistx ? unit.rnglistsBase + buf.readUInt32LE(unit.rnglistsBase + value * 4) : value;
+    const r = new ByteReader(buf, offset);
+    let base = unit.lowPc;
+    const addr = (index: number): number => this.addressAt(unit, index) ?? 0;
+    for (;;) {
+      const kind = r.u8();
+      if (kind === 0) break; // DW_RLE_end_of_list
+      if (kind === 1) base = addr(r.uleb()); // base_addressx
+      else if (kind === 2) out.push([addr(r.uleb()), addr(r.uleb())]); // startx_endx
+      else if (kind === 3) {
+        const s = addr(r.uleb());
+        out.push([s, s + r.uleb()]); // startx_length
+      } else if (kind === 4) {
+        const s = r.uleb();
+        out.push([base + s, base + r.uleb()]); // offset_pair
+      } else if (kind === 5) base = r.uN(size); // base_address
+      else if (kind === 6) out.push([r.uN(size), r.uN(size)]); // start_end
+      else if (kind === 7) {
+        const s = r.uN(size);
+        out.push([s, s + r.uleb()]); // start_length
+      } else break; // unknown entry kind: stop rather than misread
+    }
+    return out;
   }
 
   /** Decode the subprogram DIE at an absolute `.debug_info` offset of `unit` (undefined if it is another tag). */

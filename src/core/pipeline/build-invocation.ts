@@ -10,7 +10,9 @@ import { rustToolPath } from '../util/rust-tools';
  */
 export type BuildMode =
   | { kind: 'instrument'; rawDir: string }
-  | { kind: 'optimize'; profdata: string };
+  | { kind: 'optimize'; profdata: string }
+  /** No profile flag: the variants `pgo bench` compares against (release, lto). */
+  | { kind: 'plain' };
 
 export interface BuildInvocation {
   args: string[];
@@ -64,6 +66,7 @@ export function sharedRustflags(project: Project, processEnv: NodeJS.ProcessEnv 
 }
 
 export function modeRustflags(mode: BuildMode): string[] {
+  if (mode.kind === 'plain') return [];
   return mode.kind === 'instrument'
     ? [`-Cprofile-generate=${mode.rawDir}`]
     : [`-Cprofile-use=${mode.profdata}`, '-Cllvm-args=-pgo-warn-missing-function'];

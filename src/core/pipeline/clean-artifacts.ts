@@ -31,7 +31,8 @@ export function cleanArtifacts(ctx: EngineContext, component?: string): string[]
   const removed: string[] = [];
   try {
     // Only what the engine makes: the components' folders and its run record, never other entries.
-    const names = component ? [component] : [...project.components.map((c) => c.name), LAST_RUN_FILE];
+    // `bench` holds every component's comparisons (and the run probe); `report` what `pgo report` wrote.
+    const names = component ? [component] : [...project.components.map((c) => c.name), LAST_RUN_FILE, 'bench', 'report'];
     for (const name of names) {
       const p = path.join(layout.root, name);
       if (!isStrictlyInside(p, layout.root) || !fs.existsSync(p)) continue;

@@ -44,16 +44,30 @@ export async function createEngineContext(
 // One lookup per context even when commands overlap (the extension's cached context).
 const pendingToolchain = new WeakMap<EngineContext, Promise<BuildContext>>();
 
-/** Read `rustc -vV` (and `cargo --version`, informational) once per context. */
+/** `rustc -vV` and `cargo --version` (informational: cargo metadata already ran) for a workspace. */
+export async function readToolchain(root: string): Promise<{ rustc: RustcInfo; cargoVersion?: string }> {
+  // One after the other: each start of a process holds the caller's thread for a moment.
+  const rustc = await readRustcInfo(rustToolPath('rustc'), root);
+  const cargoVersion = await readCargoVersion(rustToolPath('cargo'), root).catch(() => undefined);
+  return { rustc, cargoVersion };
+}
+
+/** The llvm-profdata that matches rustc's LLVM, or a clear error naming the mismatched ones and the fix. */
+export async function findMatchedProfdata(rustc: RustcInfo, explicitPath: string | undefined): Promise<ProfdataCandidate> {
+  const found = await discoverLlvmProfdata(rustc, { explicitPath });
+  if (!found.chosen) {
+    const check = profdataCheck(found, rustc);
+    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'), 'profdata-mismatch');
+  }
+  return found.chosen;
+}
+
+/** Read rustc (and cargo's version) once per context. */
 export async function requireRustc(ctx: EngineContext): Promise<BuildContext> {
   if (ctx.rustc) return ctx as BuildContext;
   let pending = pendingToolchain.get(ctx);
   if (!pending) {
-    const root = ctx.project.workspace.root;
-    pending = Promise.all([
-      readRustcInfo(rustToolPath('rustc'), root),
-      readCargoVersion(rustToolPath('cargo'), root).catch(() => undefined), // cargo metadata already ran: the version is informational
-    ]).then(([rustc, cargoVersion]) => {
+    pending = readToolchain(ctx.project.workspace.root).then(({ rustc, cargoVersion }) => {
       ctx.rustc = rustc;
       ctx.cargoVersion = cargoVersion;
       return ctx as BuildContext;
@@ -65,15 +79,10 @@ export async function requireRustc(ctx: EngineContext): Promise<BuildContext> {
   return pending;
 }
 
-/** The matched llvm-profdata, or a clear error naming the mismatched ones and the fix. */
+/** The matched llvm-profdata, found once per context. */
 export async function requireProfdata(ctx: EngineContext): Promise<ProfdataCandidate> {
   if (ctx.profdata) return ctx.profdata;
   const { rustc } = await requireRustc(ctx);
-  const found = await discoverLlvmProfdata(rustc, { explicitPath: ctx.project.llvmProfdataPath });
-  if (!found.chosen) {
-    const check = profdataCheck(found, rustc);
-    throw new PgoError(check.message, check.fix, ExitCode.Prerequisites, check.details?.join('\n'), 'profdata-mismatch');
-  }
-  ctx.profdata = found.chosen;
-  return found.chosen;
+  ctx.profdata = await findMatchedProfdata(rustc, ctx.project.llvmProfdataPath);
+  return ctx.profdata;
 }

@@ -48,9 +48,9 @@ export interface SourceIndex {
   thresholds: Thresholds;
   /** Absolute file path → functions in it, by line. */
   files: Record<string, FunctionHeat[]>;
-  /** Profiled functions whose source is outside the workspace (std, dependencies): listed, not decorated. */
+  /** Indexed functions whose source is outside the workspace (std, dependencies): annotated in their own files. */
   external: number;
-  /** Workspace functions with no known location. */
+  /** Profiled functions with no known location. */
   unmapped: number;
   mapping: { method: string; problem?: { message: string; fix: string } };
   /** Hot/warm thresholds over the workspace's own functions' counters only. */

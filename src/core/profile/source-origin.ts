@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stdRelativePath } from '../toolchain/rust-src';
+import { RUST_SRC_FIX, stdRelativePath } from '../toolchain/rust-src';
 
 /**
  * Where a profiled function's source comes from: this workspace, a dependency crate (registry,
@@ -121,4 +121,15 @@ export class OriginClassifier {
 
 export function originKey(o: SourceOrigin): string {
   return `${o.kind}:${o.crate}`;
+}
+
+/**
+ * Why a profiled function's file cannot be opened here, or undefined when it can: std without
+ * rust-src (the debug info's `/rustc/<hash>/library/…` exists only where std was built), or a
+ * file that is gone (a dependency removed from the registry cache, a moved path dependency).
+ */
+export function missingSourceMessage(file: string, exists: boolean): string | undefined {
+  if (exists) return undefined;
+  if (stdRelativePath(file) !== undefined) return `the standard library's sources are not installed (${file}): ${RUST_SRC_FIX}`;
+  return `${file} does not exist on this machine any more (run the pipeline again to refresh the profile)`;
 }

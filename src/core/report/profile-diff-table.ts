@@ -1,0 +1,29 @@
+import type { FunctionDelta, ProfileDiff } from '../profile/profile-diff';
+import { percent } from '../util/format-number';
+import { noPaint, type Paint } from './format';
+
+/** `pgo diff A B` as text: the overlap, then hotter / colder / new / vanished functions. */
+export function formatProfileDiff(d: ProfileDiff, names: { a: string; b: string }, p: Paint = noPaint): string {
+  const out = [
+    `A: ${names.a} — ${d.functionsA} functions, total count ${d.totalA}`,
+    `B: ${names.b} — ${d.functionsB} functions, total count ${d.totalB}`,
+    `overlap: ${percent(d.overlap)} of the counts are spread the same way (100% = identical distribution)`,
+  ];
+  const section = (title: string, rows: readonly FunctionDelta[]): void => {
+    out.push('', p.bold(title));
+    if (rows.length === 0) {
+      out.push('  (none)');
+      return;
+    }
+    const cells = rows.map((r) => [percent(r.shareA), percent(r.shareB), `${r.shareB >= r.shareA ? '+' : '−'}${percent(Math.abs(r.shareB - r.shareA))}`, r.display]);
+    const head = ['A', 'B', 'change', 'function'];
+    const widths = [0, 1, 2].map((i) => Math.max((head[i] ?? '').length, ...cells.map((c) => (c[i] ?? '').length)));
+    const fmt = (c: string[]): string => `  ${c.map((x, i) => (i < 3 ? x.padStart(widths[i] ?? 0) : x)).join('  ')}`;
+    out.push(fmt(head), ...cells.map(fmt));
+  };
+  section('hotter in B (share of the profile)', d.hotter);
+  section('colder in B', d.colder);
+  section('hot in B, not in A', d.appeared);
+  section('hot in A, gone from B', d.vanished);
+  return out.join('\n');
+}
