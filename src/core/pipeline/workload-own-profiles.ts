@@ -7,8 +7,11 @@ import * as path from 'node:path';
  * profiles past the folder the pipeline gave them. These helpers find them again.
  */
 
-/** Folders never searched: version control and JavaScript dependencies hold no profiles. */
-const SKIP = new Set(['.git', 'node_modules']);
+/**
+ * Folders never searched: version control, JavaScript dependencies and cargo's own bookkeeping
+ * (the bulk of a target dir's files) hold no profiles.
+ */
+const SKIP = new Set(['.git', 'node_modules', 'incremental', '.fingerprint']);
 /** File systems round modification times (1 s on some, 2 s on FAT). */
 const MTIME_SLACK_MS = 2000;
 
