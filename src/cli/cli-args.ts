@@ -22,7 +22,7 @@ const COMMAND_TABLE = {
   pipeline: { usage: 'pipeline [component]', help: 'run all four phases: instrument, workload, merge, optimize', operand: 'component' },
   instrument: { usage: 'instrument [component]', help: "build the component's binaries with -Cprofile-generate", operand: 'component' },
   workload: { usage: 'workload [component]', help: "run the component's workload on the instrumented binaries", operand: 'component' },
-  merge: { usage: 'merge [component]', help: "merge the workload's .profraw files into <component>.profdata", operand: 'component' },
+  merge: { usage: 'merge [component]', help: "merge the workload's .profraw files (and --add ones) into <component>.profdata", operand: 'component' },
   optimize: { usage: 'optimize [component]', help: 'build with -Cprofile-use and report how much of the profile applied', operand: 'component' },
   show: { usage: 'show [component]', help: "table of the profile's hottest functions", operand: 'component' },
   clean: { usage: 'clean [component]', help: 'delete PGO artifacts (only under <target>/pgo)', operand: 'component' },
@@ -59,6 +59,8 @@ export interface CliArgs {
   file2?: string;
   /** Merge past unreadable .profraw files (llvm-profdata --failure-mode=all), naming them. */
   skipCorrupt: boolean;
+  /** `merge --add PATH [--weight N]` (repeatable): profiles from elsewhere merged in. */
+  added: { path: string; weight: number }[];
   top: number;
   json: boolean;
   color?: boolean;
@@ -103,6 +105,24 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
   output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
+  add: {
+    type: 'string',
+    arg: 'PATH',
+    example: 'profiles/',
+    help: 'merge: also merge this .profraw/.profdata file or folder of them (repeatable; production, CI jobs)',
+    apply: (a, v) => a.added.push({ path: v, weight: 1 }),
+  },
+  weight: {
+    type: 'string',
+    arg: 'N',
+    example: '3',
+    help: 'merge: the weight of the --add just before it (default 1)',
+    apply: (a, v, f) => {
+      const last = a.added[a.added.length - 1];
+      if (!last) throw usage(`${f} must follow the --add it weighs`, `e.g. --add prod.profdata ${f} ${v}`);
+      last.weight = wholeNumber(f, v);
+    },
+  },
   runs: { type: 'string', arg: 'N', example: '10', help: 'bench: N measured rounds (default: adaptive, ≥ 5, until the CIs are within 4%)', apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
   budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
   variants: {
@@ -148,7 +168,7 @@ function resolveOption(name: string): { spec: OptionSpec; negated: boolean } | u
 }
 
 export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
-  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, top: 20, json: false };
+  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, added: [], top: 20, json: false };
   // strict: false, so an unknown option reaches us (for our own message and exit code 2) and a
   // value may start with a dash (`--rustflag -Ctarget-cpu=native`); the tokens keep the order.
   const { tokens } = parseArgs({
@@ -204,6 +224,9 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   } else if (spec.operand === 'component') {
     args.component = operand;
   }
+  if (args.added.length > 0 && args.command !== 'merge' && args.command !== 'pipeline') {
+    throw usage(`--add belongs to merge (or pipeline), not ${args.command}`, `e.g. \`pgo merge ${args.component ?? ''} --add PATH\``.replace('  ', ' '));
+  }
   return args;
 }
 
@@ -227,5 +250,6 @@ ${columns(Object.entries(OPTION_TABLE).map(([name, o]) => [o.type === 'string' ?
 Exit codes:
   0 success · 1 a phase failed · 2 bad usage or pgo.yaml · 3 prerequisites missing (see doctor)
   4 the optimized build could not use the profile · 5 another PGO run holds the lock
-  6 bench: a variant's output differs from release's (PGO changed the program's output) · 130 cancelled
+  6 bench: a variant's output differs from release's (PGO changed the program's output)
+  7 the workload's profile cannot help the shipped binaries (nothing was built with it) · 130 cancelled
 `;

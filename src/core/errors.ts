@@ -11,6 +11,8 @@ export enum ExitCode {
   Locked = 5,
   /** `pgo bench`: a variant's output differs from release's (PGO or LTO changed the program's behaviour). */
   OutputChanged = 6,
+  /** The workload's profile cannot help the shipped binaries (see profile-quality.ts): no optimized build. */
+  ProfileUnusable = 7,
   Cancelled = 130,
 }
 
@@ -27,6 +29,10 @@ export type PgoErrorKind =
   /** another PGO run holds the workspace's run lock */
   | 'locked'
   | 'disk-full'
+  /** merge: the workload ran (almost) none of the shipped binaries' code; the pipeline stops before optimize */
+  | 'profile-unusable'
+  /** instrument/optimize: cargo failed for a recognised cause (build-failure.ts) */
+  | 'build-failed'
   | 'cancelled';
 
 export class PgoError extends Error {

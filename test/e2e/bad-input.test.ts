@@ -58,16 +58,35 @@ describe('bad input and retention (real toolchain)', function () {
     assert.match(r.stdout, /LLVM_PROFILE_FILE=\/tmp\/elsewhere-%p\.profraw in your environment is replaced for the workload/);
   });
 
-  it('a workload wrapper that sets LLVM_PROFILE_FILE itself: "no profiling data" with that cause named', () => {
+  it('a workload wrapper that sets LLVM_PROFILE_FILE itself: its profiles are collected from inside the workspace', () => {
     const yaml = path.join(ws, 'pgo.yaml');
     const saved = fs.readFileSync(yaml, 'utf8');
-    fs.writeFileSync(yaml, saved.replace('command: ["{bin:spin}", "{size}"]', `command: ["env", "LLVM_PROFILE_FILE=${path.join(ws, 'elsewhere.profraw')}", "{bin:spin}", "{size}"]`));
+    const own = path.join(ws, 'own-profiles', 'custom-%p.profraw');
+    fs.writeFileSync(yaml, saved.replace('command: ["{bin:spin}", "{size}"]', `command: ["env", "LLVM_PROFILE_FILE=${own}", "{bin:spin}", "{size}"]`));
+    try {
+      const r = runCli(['workload', '--workspace', ws]);
+      assert.equal(r.status, 0, r.output);
+      assert.match(r.stdout, /workload "spin" set LLVM_PROFILE_FILE itself: collected 1 \.profraw file\(s\) from \S*own-profiles/);
+      assert.match(r.stdout, /workload "spin": 1 raw profile file\(s\)/);
+      assert.deepEqual(fs.readdirSync(path.dirname(own)), [], 'moved into the run, not merged twice later');
+    } finally {
+      fs.writeFileSync(yaml, saved);
+      fs.rmSync(path.dirname(own), { recursive: true, force: true });
+    }
+  });
+
+  it('a workload wrapper that sends LLVM_PROFILE_FILE outside the workspace: the error says where they went', () => {
+    const yaml = path.join(ws, 'pgo.yaml');
+    const saved = fs.readFileSync(yaml, 'utf8');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-elsewhere-'));
+    fs.writeFileSync(yaml, saved.replace('command: ["{bin:spin}", "{size}"]', `command: ["env", "LLVM_PROFILE_FILE=${outside}/x-%p.profraw", "{bin:spin}", "{size}"]`));
     try {
       const r = runCli(['workload', '--workspace', ws]);
       assert.equal(r.status, 1, r.output);
-      assert.match(r.stderr, /workload "spin" wrote no \.profraw file: .*set LLVM_PROFILE_FILE itself/);
+      assert.ok(r.stderr.includes(`wrote no .profraw file: it sets LLVM_PROFILE_FILE=${outside}/x-%p.profraw (the command), a place outside the workspace`), r.output);
     } finally {
       fs.writeFileSync(yaml, saved);
+      fs.rmSync(outside, { recursive: true, force: true });
     }
   });
 

@@ -6,11 +6,19 @@ import { expandArgument } from '../../src/core/pipeline/workload-phase';
 describe('CLI arguments', () => {
   it('reads command, component and options', () => {
     assert.deepEqual(parseCliArgs(['pipeline', 'all', '--size', '500', '--workspace=/w', '--json'], '/cwd'), {
-      command: 'pipeline', component: 'all', size: 500, workspace: '/w', rustflags: [], skipCorrupt: false, top: 20, json: true,
+      command: 'pipeline', component: 'all', size: 500, workspace: '/w', rustflags: [], skipCorrupt: false, added: [], top: 20, json: true,
     });
     assert.deepEqual(parseCliArgs(['optimize', '--rustflag', '-Ctarget-cpu=native', '--rustflag=-g', '--min-free-gb', '2.5'], '/').rustflags, ['-Ctarget-cpu=native', '-g']);
     assert.equal(parseCliArgs([], '/cwd').command, 'help');
     assert.equal(parseCliArgs(['doctor', '-h'], '/cwd').command, 'help');
+  });
+
+  it('merge --add PATH [--weight N], repeatable; a weight belongs to the --add before it', () => {
+    const a = parseCliArgs(['merge', 'app', '--add', 'ci/', '--weight', '3', '--add=prod.profdata'], '/cwd');
+    assert.deepEqual(a.added, [{ path: 'ci/', weight: 3 }, { path: 'prod.profdata', weight: 1 }]);
+    assert.throws(() => parseCliArgs(['merge', '--weight', '2', '--add', 'x'], '/'), /--weight must follow the --add it weighs/);
+    assert.throws(() => parseCliArgs(['merge', '--add', 'x', '--weight', '0'], '/'), /--weight must be a whole number ≥ 1/);
+    assert.throws(() => parseCliArgs(['optimize', '--add', 'x'], '/'), (e: unknown) => e instanceof PgoError && e.code === ExitCode.Usage && /--add belongs to merge/.test(e.message));
   });
 
   it('explains bad input', () => {
@@ -54,7 +62,7 @@ describe('CLI arguments', () => {
   it('`--` ends the options: what follows is a component or file, even with a leading dash', () => {
     assert.deepEqual(
       parseCliArgs(['show', '--json', '--', '--odd-name'], '/cwd'),
-      { command: 'show', component: '--odd-name', workspace: '/cwd', rustflags: [], skipCorrupt: false, top: 20, json: true },
+      { command: 'show', component: '--odd-name', workspace: '/cwd', rustflags: [], skipCorrupt: false, added: [], top: 20, json: true },
     );
     assert.equal(parseCliArgs(['restore', '--', '-archive.tar.gz'], '/').file, '-archive.tar.gz');
     assert.throws(() => parseCliArgs(['show', '--', 'a', '--json'], '/'), /unexpected argument "--json"/);

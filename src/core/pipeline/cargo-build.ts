@@ -1,7 +1,8 @@
-import { PgoError } from '../errors';
+import { ExitCode, PgoError } from '../errors';
 import { runStreaming } from '../util/process';
 import { rustToolPath } from '../util/rust-tools';
 import type { BuildInvocation } from './build-invocation';
+import { classifyBuildFailure } from './build-failure';
 import { parsePgoWarning, type PgoWarning } from './pgo-warnings';
 import type { Reporter } from './reporter';
 
@@ -39,12 +40,19 @@ export async function runCargoBuild(
   const executables: BuiltExecutable[] = [];
   const pgoWarnings: PgoWarning[] = [];
   let finished: boolean | undefined;
+  // What cargo and rustc said, for naming a known cause when the build fails (bounded: a failing
+  // build of a big workspace can print a lot).
+  const said: string[] = [];
+  const keep = (line: string): void => {
+    if (said.length < 5000) said.push(line);
+  };
   const result = await runStreaming(rustToolPath('cargo'), inv.args, {
     cwd,
     env: inv.env,
     signal,
     onLine: (line, stream) => {
       if (stream === 'stderr' || !line.startsWith('{')) {
+        keep(line);
         reporter.output(line, stream);
         return;
       }
@@ -58,7 +66,12 @@ export async function runCargoBuild(
       if (msg.reason === 'compiler-message' && msg.message) {
         const w = msg.message.level === 'warning' && msg.message.message ? parsePgoWarning(msg.message.message) : undefined;
         if (w) pgoWarnings.push(w);
-        else if (msg.message.rendered) for (const l of msg.message.rendered.trimEnd().split('\n')) reporter.output(l, 'stdout');
+        else if (msg.message.rendered) {
+          for (const l of msg.message.rendered.trimEnd().split('\n')) {
+            keep(l);
+            reporter.output(l, 'stdout');
+          }
+        }
       } else if (msg.reason === 'compiler-artifact' && msg.executable) {
         executables.push({ target: msg.target?.name ?? '', path: msg.executable });
       } else if (msg.reason === 'build-finished') {
@@ -67,6 +80,8 @@ export async function runCargoBuild(
     },
   });
   if (result.exitCode !== 0 || finished === false) {
+    const known = classifyBuildFailure(said);
+    if (known) throw new PgoError(`${what} failed: ${known.cause}`, known.fix, ExitCode.PhaseFailed, undefined, 'build-failed');
     throw new PgoError(
       `${what} failed (cargo exited with ${result.exitCode ?? result.signal})`,
       'fix the compiler errors shown above; `cargo build --release` reproduces them without PGO',

@@ -1,5 +1,6 @@
 import { writeFileAtomic } from '../util/atomic-write';
 import { readJson } from '../util/read-json';
+import type { ProfileQuality } from './profile-quality';
 
 /** Stored beside each profile as `<component>.profdata.json`: what made it, and how well it applied. */
 export interface HotFunction {
@@ -26,6 +27,17 @@ export interface AppliedFigures {
   optimizedBinaries: string[];
 }
 
+/** A profile merged in with `merge --add`, and how many of its functions the instrumented build carries. */
+export interface AddedFigures {
+  path: string;
+  weight: number;
+  files: number;
+  functions: number;
+  /** Undefined when the instrumented binaries' function lists could not be read. */
+  matched?: number;
+  totalCount: number;
+}
+
 export interface ProfileMetadata {
   schema: 1;
   component: string;
@@ -37,6 +49,7 @@ export interface ProfileMetadata {
   totalCount: number;
   maxBlockCount: number;
   hottest: HotFunction[];
+  /** runId is '' when only profiles from elsewhere were merged (`merge --add`). */
   workload: { size?: number; runId: string; commands: { name: string; command: string[]; durationMs: number; rawFiles: number }[] };
   toolchain: { rustc: string; llvm: string; host: string; cargo?: string };
   llvmProfdata: { path: string; version: string };
@@ -45,6 +58,9 @@ export interface ProfileMetadata {
   buildFingerprint: string;
   buildSettings: { profile: string; rustflags: string[]; lto?: string; codegenUnits?: number; debug?: string };
   applied?: AppliedFigures;
+  /** How much of the shipped binaries the workload ran, judged at merge (absent in older metadata). */
+  quality?: ProfileQuality;
+  added?: AddedFigures[];
 }
 
 export function readMetadata(file: string): ProfileMetadata | undefined {

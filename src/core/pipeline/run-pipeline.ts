@@ -2,7 +2,7 @@ import type { ResolvedComponent } from '../config/resolve-project';
 import { errorMessage, fromSystemError } from '../errors';
 import { requireRustc, type BuildContext, type EngineContext } from './engine-context';
 import { instrumentPhase } from './instrument-phase';
-import { mergePhase } from './merge-phase';
+import { mergePhase, type AddedProfile } from './merge-phase';
 import { optimizePhase, type OptimizeResult } from './optimize-phase';
 import type { ProfileMetadata } from './profile-metadata';
 import { PHASES, type PhaseName } from './reporter';
@@ -41,7 +41,7 @@ export async function runPhase(
   component: ResolvedComponent,
   size: number | undefined,
   outcome: ComponentOutcome,
-  opts: { skipCorrupt?: boolean } = {},
+  opts: { skipCorrupt?: boolean; added?: readonly AddedProfile[] } = {},
 ): Promise<void> {
   const effectiveSize = size ?? component.defaultSize;
   ctx.reporter.phaseStart(phase, component.name, describeStart(phase, component, effectiveSize));
@@ -64,7 +64,7 @@ export async function runPhase(
         break;
       }
       case 'merge': {
-        outcome.meta = await mergePhase(ctx, component, { skipCorrupt: opts.skipCorrupt });
+        outcome.meta = await mergePhase(ctx, component, { skipCorrupt: opts.skipCorrupt, added: opts.added });
         end(true, `${outcome.meta.functions} functions, total count ${outcome.meta.totalCount}`);
         break;
       }
@@ -90,7 +90,7 @@ export async function runPhase(
 export async function runPipeline(
   ctx: EngineContext,
   components: ResolvedComponent[],
-  opts: { size?: number; phases?: readonly PhaseName[]; command?: string; skipCorrupt?: boolean } = {},
+  opts: { size?: number; phases?: readonly PhaseName[]; command?: string; skipCorrupt?: boolean; added?: readonly AddedProfile[] } = {},
 ): Promise<ComponentOutcome[]> {
   const phases = opts.phases ?? PHASES;
   const build = await requireRustc(ctx);
@@ -100,7 +100,7 @@ export async function runPipeline(
     for (const c of components) {
       const outcome: ComponentOutcome = { component: c.name, timings: [] };
       outcomes.push(outcome);
-      for (const phase of phases) await runPhase(build, phase, c, opts.size, outcome, { skipCorrupt: opts.skipCorrupt });
+      for (const phase of phases) await runPhase(build, phase, c, opts.size, outcome, { skipCorrupt: opts.skipCorrupt, added: opts.added });
     }
     return outcomes;
   } finally {

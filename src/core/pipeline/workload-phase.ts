@@ -9,7 +9,8 @@ import { sharedBuildEnv, modeRustflags } from './build-invocation';
 import type { BuildContext } from './engine-context';
 import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from './instrument-phase';
 import { readJson } from '../util/read-json';
-import { isCargoCommand, rustToolPath } from '../util/rust-tools';
+import { rustToolPath } from '../util/rust-tools';
+import { collectOwnProfraws, profileFileSettings } from './workload-own-profiles';
 
 export interface WorkloadCommandResult {
   name: string;
@@ -50,6 +51,11 @@ export function expandArgument(arg: string, vars: { size?: number; workspace: st
   });
 }
 
+/** `PGO_BIN_MIDI_IMPORT` for the binary `midi-import`. */
+export function binVariable(bin: string): string {
+  return `PGO_BIN_${bin.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
 function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${process.pid}`;
 }
@@ -74,8 +80,9 @@ export async function workloadPhase(ctx: BuildContext, component: ResolvedCompon
   const runDir = path.join(ctx.layout.rawRoot(component.name), runId);
   pruneRuns(ctx.layout.rawRoot(component.name), runId); // failed runs count too: keep the disk bounded
   const effectiveSize = size ?? component.defaultSize;
-  // `cargo` workload commands (the seed's `cargo test --release`) must reuse the instrumented
-  // build: same target dir, same flags, so they neither rebuild the world nor go uninstrumented.
+  // Every workload command gets the instrumented build's cargo environment: a `cargo test`, or a
+  // script that runs `cargo run --release`, reuses the instrumented build (same target dir, same
+  // flags: cargo finds it fresh) instead of rebuilding uninstrumented binaries elsewhere.
   const inv = instrumentInvocation(ctx, component);
   const cargoEnv = sharedBuildEnv(ctx.project, ctx.layout.instrumentedTargetDir(component.name), ctx.rustc.host, [
     ...inv.sharedRustflags,
@@ -86,7 +93,7 @@ export async function workloadPhase(ctx: BuildContext, component: ResolvedCompon
   }
   const results: WorkloadCommandResult[] = [];
   for (const spec of component.workloads) {
-    results.push(await runOne(ctx, spec, { runDir, root, bins, size: effectiveSize, cargoEnv }));
+    results.push(await runOne(ctx, spec, { runDir, root, bins, size: effectiveSize, cargoEnv, targetDir: ctx.layout.instrumentedTargetDir(component.name), rawRoot: ctx.layout.rawRoot(component.name) }));
   }
   const run: WorkloadRun = {
     runId,
@@ -105,18 +112,22 @@ export async function workloadPhase(ctx: BuildContext, component: ResolvedCompon
 async function runOne(
   ctx: BuildContext,
   spec: WorkloadSpec,
-  o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined> },
+  o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined>; targetDir: string; rawRoot: string },
 ): Promise<WorkloadCommandResult> {
   const argv = spec.command.map((a) => expandArgument(a, { size: o.size, workspace: o.root, bins: o.bins }));
   const [command, ...args] = argv;
   if (!command) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
-  // A bare `cargo` is the one the engine found (it may not be on the editor's PATH).
-  const file = command === 'cargo' ? rustToolPath('cargo') : command;
   const rawDir = path.join(o.runDir, spec.name);
   fs.mkdirSync(rawDir, { recursive: true });
   const cwd = spec.cwd ? path.resolve(o.root, spec.cwd) : o.root;
+  // A bare `cargo` is the one the engine found (it may not be on the editor's PATH); a script
+  // named by a relative path (`./scripts/pgo-workload.sh`) is found from the command's folder.
+  const file = command === 'cargo' ? rustToolPath('cargo') : /[\\/]/.test(command) ? path.resolve(cwd, command) : command;
   const env: Record<string, string | undefined> = {
-    ...(isCargoCommand(file) ? o.cargoEnv : {}),
+    ...o.cargoEnv,
+    // Scripts can run the instrumented binaries directly, and learn where profiles go.
+    ...Object.fromEntries([...o.bins].map(([name, p]) => [binVariable(name), p])),
+    PGO_PROFILE_DIR: rawDir,
     ...spec.env,
     // %p: one file per process; %m: processes of the same binary merge into it safely.
     LLVM_PROFILE_FILE: path.join(rawDir, '%p-%m.profraw'),
@@ -143,11 +154,20 @@ async function runOne(
       'fix the workload command (run it by hand to see why), then run the pipeline again',
     );
   }
+  // A script that sets LLVM_PROFILE_FILE itself (the seed's example does) wrote them elsewhere:
+  // fetch the ones this command wrote inside the workspace or the target dir.
+  // The stray folder (the -Cprofile-generate default) is searched; the other runs' folders are not.
+  const own = collectOwnProfraws([path.join(o.rawRoot, 'stray'), o.root, o.targetDir, ctx.project.workspace.targetDirectory], started, rawDir, [o.rawRoot]);
+  if (own.length > 0) ctx.reporter.info(`workload "${spec.name}" set LLVM_PROFILE_FILE itself: collected ${own.length} .profraw file(s) from ${[...new Set(own.map((f) => path.dirname(f)))].join(', ')}`);
   const rawFiles = rawFilesIn(rawDir).length;
   if (rawFiles === 0) {
+    const settings = profileFileSettings(argv, cwd);
     throw new PgoError(
-      `workload "${spec.name}" wrote no .profraw file: it did not run an instrumented binary, or something it ran set LLVM_PROFILE_FILE itself (a wrapper script), so the profiles went elsewhere`,
-      'run the instrumented binary with {bin:NAME} in the command, or a `cargo` command (it reuses the instrumented build); do not set LLVM_PROFILE_FILE inside the workload',
+      `workload "${spec.name}" wrote no .profraw file: ` +
+        (settings.length > 0
+          ? `it sets ${settings.map((s) => `LLVM_PROFILE_FILE=${s.value} (${s.file})`).join(', ')}, a place outside the workspace and its target dir, so its profiles went there`
+          : 'it did not run an instrumented binary (a `cargo` or a binary it runs must see the environment the workload gets), or it set LLVM_PROFILE_FILE to a place outside the workspace'),
+      'run the instrumented binary with {bin:NAME} (or $PGO_BIN_NAME in a script), or `cargo run --release`/`cargo test --release`; leave LLVM_PROFILE_FILE to the pipeline, or point it inside the workspace',
     );
   }
   ctx.reporter.info(`workload "${spec.name}": ${rawFiles} raw profile file(s) in ${(durationMs / 1000).toFixed(1)}s`);

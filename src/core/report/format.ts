@@ -50,6 +50,16 @@ export function formatSummary(outcomes: readonly ComponentOutcome[], p: Paint = 
     if (m) {
       out.push(`  profile: ${m.profdata}`);
       out.push(`           ${formatBytes(m.sizeBytes)}, ${m.functions} functions, total count ${m.totalCount}`);
+      const q = m.quality;
+      if (q?.measured) {
+        const line = `  workload coverage: ${q.workspaceFunctionsRun} of ${q.workspaceFunctions} workspace functions of the shipped binaries ran`;
+        out.push(q.verdict === 'good' ? line : p.yellow(line));
+      }
+      if (q && q.verdict !== 'good') out.push(p.yellow(`  warning: ${q.verdict} profile — ${q.reasons.join('; ')}; make the workload run more of the shipped binaries' work`));
+      for (const a of m.added ?? []) {
+        const line = `  added: ${a.path} ×${a.weight} — ${a.matched ?? '?'} of ${a.functions} functions match the instrumented build`;
+        out.push(a.matched !== undefined && a.matched < a.functions / 2 ? p.yellow(`${line} (another build?)`) : line);
+      }
       out.push(`  toolchain: ${m.toolchain.rustc}, LLVM ${m.toolchain.llvm}; llvm-profdata ${m.llvmProfdata.version} (${m.llvmProfdata.path})`);
       if (m.hottest.length > 0) {
         out.push('  hottest functions:');

@@ -1,4 +1,4 @@
-import { atLeast, MIN_RUST, readCargoVersion, readRustcInfo, type RustcInfo } from './rustc-info';
+import { atLeast, MIN_RUST, PGO_FLAGS_STABLE, readCargoVersion, readRustcInfo, type RustcInfo } from './rustc-info';
 import { describeCandidate, discoverLlvmProfdata, type ProfdataDiscovery } from './llvm-profdata-discovery';
 import { formatBytes, freeBytes } from './disk-space';
 import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from '../util/rust-tools';
@@ -75,15 +75,20 @@ async function rustcCheck(tool: FoundRustTool | undefined, report: DoctorReport,
   try {
     const rustc = await readRustcInfo(tool.path, cwd);
     report.rustc = rustc;
-    return atLeast(rustc.version, MIN_RUST)
-      ? { id: 'rustc', title: 'rustc', status: 'ok', message: `${rustc.versionLine}, LLVM ${rustc.llvmVersion}, host ${rustc.host}: ${describeRustTool(tool)}` }
-      : {
-          id: 'rustc',
-          title: 'rustc',
-          status: 'fail',
-          message: `rustc ${rustc.version} (${describeRustTool(tool)}) is older than ${MIN_RUST.join('.')}, the first release with stable PGO flags`,
-          fix: 'rustup update stable',
-        };
+    if (atLeast(rustc.version, MIN_RUST)) {
+      return { id: 'rustc', title: 'rustc', status: 'ok', message: `${rustc.versionLine}, LLVM ${rustc.llvmVersion}, host ${rustc.host}: ${describeRustTool(tool)}` };
+    }
+    // 1.71 is the PGO guide's floor; the compiler's own limit is 1.37 (stable -Cprofile-generate/-use).
+    const usable = atLeast(rustc.version, PGO_FLAGS_STABLE);
+    return {
+      id: 'rustc',
+      title: 'rustc',
+      status: usable ? 'warn' : 'fail',
+      message: usable
+        ? `rustc ${rustc.version} (${describeRustTool(tool)}) is older than ${MIN_RUST.join('.')}, the floor of the PGO guide this follows — not a compiler limit: PGO flags are stable since Rust ${PGO_FLAGS_STABLE.join('.')}, but older releases are untested here`
+        : `rustc ${rustc.version} (${describeRustTool(tool)}) is older than ${PGO_FLAGS_STABLE.join('.')}: it has no stable PGO flags (-Cprofile-generate/-Cprofile-use)`,
+      fix: 'rustup update stable',
+    };
   } catch (e) {
     return { id: 'rustc', title: 'rustc', status: 'fail', message: `${describeRustTool(tool)}: ${errorMessage(e)}`, fix: RUSTUP_FIX };
   }

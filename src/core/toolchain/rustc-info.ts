@@ -14,7 +14,10 @@ export interface RustcInfo {
   sysroot?: string;
 }
 
+/** The seed's (PGO guide's) floor: what this tool is tested against, not a compiler limit. */
 export const MIN_RUST: readonly [number, number] = [1, 71];
+/** -Cprofile-generate / -Cprofile-use became stable in Rust 1.37. */
+export const PGO_FLAGS_STABLE: readonly [number, number] = [1, 37];
 
 export function parseRustcVerbose(text: string): RustcInfo {
   const lines = text.split(/\r?\n/);
