@@ -14,6 +14,8 @@ const MEANING: Partial<Record<number, string>> = {
   [ExitCode.Prerequisites]: 'prerequisites missing',
   [ExitCode.ProfileNotApplied]: 'the profile was not applied',
   [ExitCode.Locked]: 'another PGO run is active',
+  [ExitCode.OutputChanged]: "a build changed the program's output",
+  [ExitCode.ProfileUnusable]: 'the workload gave a profile that cannot help (add a workload that runs the binary)',
   [ExitCode.Cancelled]: 'cancelled',
 };
 
