@@ -156,8 +156,10 @@ async function runOne(
   }
   // A script that sets LLVM_PROFILE_FILE itself (the seed's example does) wrote them elsewhere:
   // fetch the ones this command wrote inside the workspace or the target dir.
-  // The stray folder (the -Cprofile-generate default) is searched; the other runs' folders are not.
-  const own = collectOwnProfraws([path.join(o.rawRoot, 'stray'), o.root, o.targetDir, ctx.project.workspace.targetDirectory], started, rawDir, [o.rawRoot]);
+  // The stray folder (the -Cprofile-generate default) and the instrumented build's target dir are
+  // searched; the rest of the artifact folder is not: other components' and runs' raw data live
+  // there, and a run of another component just before this one must not be taken for ours.
+  const own = collectOwnProfraws([path.join(o.rawRoot, 'stray'), o.root, o.targetDir, ctx.project.workspace.targetDirectory], started, rawDir, [o.rawRoot, ctx.layout.root]);
   if (own.length > 0) ctx.reporter.info(`workload "${spec.name}" set LLVM_PROFILE_FILE itself: collected ${own.length} .profraw file(s) from ${[...new Set(own.map((f) => path.dirname(f)))].join(', ')}`);
   const rawFiles = rawFilesIn(rawDir).length;
   if (rawFiles === 0) {
