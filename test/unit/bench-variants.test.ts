@@ -16,6 +16,7 @@ function context(yaml: string): BuildContext {
     layout: new ArtifactLayout(project.artifactRoot),
     reporter: silentReporter,
     rustc: { version: '1.95.0', versionLine: 'rustc 1.95.0', host: 'x86_64-unknown-linux-gnu', llvmVersion: '22.1.2', llvmMajor: 22 },
+    cargoRustflags: { flags: [], sources: [], shadowed: [], dropped: [], skipped: [] },
   };
 }
 

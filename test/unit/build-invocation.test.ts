@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/core/config/load-config';
 import { resolveProject } from '../../src/core/config/resolve-project';
-import { cargoBuildInvocation, inheritedRustflags } from '../../src/core/pipeline/build-invocation';
+import { cargoBuildInvocation } from '../../src/core/pipeline/build-invocation';
 import { midiWorkspace } from './fixtures';
 
 const HOST = 'x86_64-unknown-linux-gnu';
@@ -19,10 +19,10 @@ components:
     bins: [midi-import]
 `;
 
-function setup(text = yaml) {
+function setup(text = yaml, cargoRustflags: string[] = []) {
   const project = resolveProject(midiWorkspace(), parseConfig(text, '/ws/pgo.yaml'));
   const component = project.components[0]!;
-  const opts = { host: HOST, targetDir: '/ws/target/pgo/pipeline/x', rustcVersion: '1.95.0', processEnv: {} };
+  const opts = { host: HOST, targetDir: '/ws/target/pgo/pipeline/x', rustcVersion: '1.95.0', cargoRustflags };
   return {
     project,
     instrument: cargoBuildInvocation(project, component, { kind: 'instrument', rawDir: '/raw' }, opts),
@@ -70,35 +70,18 @@ describe('cargo build invocation', () => {
     assert.notEqual(a, c);
   });
 
-  it('keeps the user\'s RUSTFLAGS from the environment', () => {
-    assert.deepEqual(inheritedRustflags({ RUSTFLAGS: ' -Cforce-frame-pointers=yes  -g ' }), ['-Cforce-frame-pointers=yes', '-g']);
-    assert.deepEqual(inheritedRustflags({ CARGO_ENCODED_RUSTFLAGS: 'a b\x1fc', RUSTFLAGS: 'ignored' }), ['a b', 'c']);
+  it('puts the flags cargo itself would use (config files, RUSTFLAGS) first, in both builds and the fingerprint', () => {
+    const plain = setup();
+    const { instrument, optimize } = setup(yaml, ['--cfg', 'from_config']);
+    assert.deepEqual(instrument.env.CARGO_ENCODED_RUSTFLAGS?.split('\x1f').slice(0, 3), ['--cfg', 'from_config', '-Ctarget-cpu=native']);
+    assert.deepEqual(optimize.env.CARGO_ENCODED_RUSTFLAGS?.split('\x1f').slice(0, 3), ['--cfg', 'from_config', '-Ctarget-cpu=native']);
+    assert.deepEqual(instrument.sharedRustflags.slice(0, 2), ['--cfg', 'from_config']);
+    assert.notEqual(instrument.fingerprint, plain.instrument.fingerprint, 'a changed config flag voids the instrumented build');
   });
 
   it('uses the custom profile\'s env names', () => {
     const { instrument } = setup(yaml.replace('profile: release', 'profile: release-lto'));
     assert.equal(instrument.env['CARGO_PROFILE_RELEASE_LTO_LTO'], 'fat');
     assert.deepEqual(instrument.args.slice(1, 3), ['--profile', 'release-lto']);
-  });
-});
-
-describe('rustflags in cargo config files', () => {
-  it('finds the config files that set rustflags, up the tree and in CARGO_HOME', async () => {
-    const { configFilesWithRustflags } = await import('../../src/core/workspace/cargo-config-rustflags');
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    const { tempDir } = await import('./helpers');
-    const root = tempDir();
-    const ws = path.join(root, 'a', 'ws');
-    fs.mkdirSync(path.join(ws, '.cargo'), { recursive: true });
-    fs.mkdirSync(path.join(root, 'a', '.cargo'), { recursive: true });
-    fs.mkdirSync(path.join(root, 'home'), { recursive: true });
-    fs.writeFileSync(path.join(ws, '.cargo', 'config.toml'), '[build]\nrustflags = ["-Ctarget-cpu=native"]\n');
-    fs.writeFileSync(path.join(root, 'a', '.cargo', 'config.toml'), '[net]\nretry = 2\n');
-    fs.writeFileSync(path.join(root, 'home', 'config.toml'), '[target.x86_64-unknown-linux-gnu]\n  rustflags = ["-Clink-arg=-fuse-ld=mold"]\n');
-    assert.deepEqual(configFilesWithRustflags(ws, { CARGO_HOME: path.join(root, 'home') }), [
-      path.join(ws, '.cargo', 'config.toml'),
-      path.join(root, 'home', 'config.toml'),
-    ]);
   });
 });

@@ -4,7 +4,7 @@ import type { ResolvedComponent } from '../config/resolve-project';
 import { variantBuildSettings, type VariantSpec } from '../config/bench-config';
 import type { BuildSettings } from '../config/config-schema';
 import { ArtifactLayout } from '../pipeline/artifact-layout';
-import { cargoBuildInvocation } from '../pipeline/build-invocation';
+import { cargoBuildInvocation, invocationOptions } from '../pipeline/build-invocation';
 import { runCargoBuild } from '../pipeline/cargo-build';
 import { requireProfdata, type BuildContext } from '../pipeline/engine-context';
 import { findInstrumentStamp, instrumentInvocation } from '../pipeline/instrument-phase';
@@ -50,7 +50,7 @@ const PLAIN_STAMP = 'pgo-bench-build.json';
 export function variantContext(ctx: BuildContext, spec: VariantSpec, component: ResolvedComponent): { ctx: BuildContext; settings: BuildSettings } {
   const settings = variantBuildSettings(ctx.project.build, spec);
   const project = { ...ctx.project, build: settings };
-  const opts = { host: ctx.rustc.host, targetDir: '', rustcVersion: ctx.rustc.version };
+  const opts = invocationOptions(ctx, '');
   const same =
     cargoBuildInvocation(project, component, { kind: 'plain' }, opts).fingerprint === cargoBuildInvocation(ctx.project, component, { kind: 'plain' }, opts).fingerprint;
   const layout = spec.pgo && same ? ctx.layout : new VariantLayout(ctx.layout.root, spec.name);
@@ -68,7 +68,7 @@ const allExist = (m: Map<string, string>): boolean => [...m.values()].every((p) 
 async function buildPlain(vctx: BuildContext, spec: VariantSpec, settings: BuildSettings, component: ResolvedComponent, sources: string): Promise<BuiltVariant> {
   const layout = vctx.layout instanceof VariantLayout ? vctx.layout : new VariantLayout(vctx.layout.root, spec.name);
   const targetDir = layout.plainTargetDir(component.name);
-  const inv = cargoBuildInvocation(vctx.project, component, { kind: 'plain' }, { host: vctx.rustc.host, targetDir, rustcVersion: vctx.rustc.version });
+  const inv = cargoBuildInvocation(vctx.project, component, { kind: 'plain' }, invocationOptions(vctx, targetDir));
   const binaries = binaryPaths(vctx, component, targetDir);
   const stampFile = path.join(targetDir, PLAIN_STAMP);
   const stamp = readJson<PlainBuildStamp>(stampFile);

@@ -44,7 +44,7 @@ export async function verifyComponent(engine: EngineContext, component: Resolved
   if (!fs.existsSync(copy)) fs.copyFileSync(profdata, copy);
   // Without -pgo-warn-missing-function: test builds have other symbol hashes, so thousands of
   // functions legitimately have no profile record here.
-  const env = sharedBuildEnv(ctx.project, targetDir, ctx.rustc.host, [...sharedRustflags(ctx.project), `-Cprofile-use=${copy}`]);
+  const env = sharedBuildEnv(ctx.project, targetDir, ctx.rustc.host, [...sharedRustflags(ctx.project, ctx.cargoRustflags.flags), `-Cprofile-use=${copy}`]);
   const args = ['test', '--profile', b.profile, '--target', ctx.rustc.host];
   for (const p of component.packages) args.push('-p', p);
   if (b.features.length > 0) args.push('--features', b.features.join(','));

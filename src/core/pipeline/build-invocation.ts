@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Project, ResolvedComponent } from '../config/resolve-project';
 import { rustToolPath } from '../util/rust-tools';
+import type { BuildContext } from './engine-context';
 
 /**
  * The cargo command line and environment for the instrumented and the optimized build. Both come
@@ -23,11 +24,17 @@ export interface BuildInvocation {
   sharedRustflags: string[];
 }
 
-/** Flags the user already passes through the environment are kept (ours are appended). */
-export function inheritedRustflags(env: NodeJS.ProcessEnv): string[] {
-  if (env.CARGO_ENCODED_RUSTFLAGS) return env.CARGO_ENCODED_RUSTFLAGS.split('\x1f').filter(Boolean);
-  if (env.RUSTFLAGS) return env.RUSTFLAGS.split(/\s+/).filter(Boolean);
-  return [];
+export interface InvocationOptions {
+  host: string;
+  targetDir: string;
+  rustcVersion: string;
+  /** The flags cargo itself would use (config files, RUSTFLAGS…: cargo-config-rustflags.ts). */
+  cargoRustflags: readonly string[];
+}
+
+/** The options of a build for this context, into `targetDir`. */
+export function invocationOptions(ctx: BuildContext, targetDir: string): InvocationOptions {
+  return { host: ctx.rustc.host, targetDir, rustcVersion: ctx.rustc.version, cargoRustflags: ctx.cargoRustflags.flags };
 }
 
 export function profileEnvName(profile: string): string {
@@ -43,7 +50,8 @@ export function sharedBuildEnv(project: Project, targetDir: string, host: string
     // --target <host> keeps build scripts and proc macros uninstrumented; workload `cargo test`
     // commands get the same through this variable.
     CARGO_BUILD_TARGET: host,
-    // One variable that beats RUSTFLAGS and build.rustflags in .cargo/config.toml.
+    // One variable that beats RUSTFLAGS and the config files' rustflags: the flags those set are
+    // resolved by the engine and are part of this list.
     CARGO_ENCODED_RUSTFLAGS: rustflags.join('\x1f'),
     RUSTFLAGS: undefined,
     CARGO_TERM_COLOR: 'never',
@@ -57,9 +65,10 @@ export function sharedBuildEnv(project: Project, targetDir: string, host: string
   return env;
 }
 
-export function sharedRustflags(project: Project, processEnv: NodeJS.ProcessEnv = process.env): string[] {
+/** The user's cargo flags first, then pgo.yaml's: a later flag overrides an earlier one in rustc. */
+export function sharedRustflags(project: Project, cargoRustflags: readonly string[]): string[] {
   return [
-    ...inheritedRustflags(processEnv),
+    ...cargoRustflags,
     ...project.build.rustflags,
     ...project.build.llvmArgs.map((a) => `-Cllvm-args=${a}`),
   ];
@@ -76,10 +85,10 @@ export function cargoBuildInvocation(
   project: Project,
   component: ResolvedComponent,
   mode: BuildMode,
-  opts: { host: string; targetDir: string; rustcVersion: string; processEnv?: NodeJS.ProcessEnv },
+  opts: InvocationOptions,
 ): BuildInvocation {
   const b = project.build;
-  const shared = sharedRustflags(project, opts.processEnv);
+  const shared = sharedRustflags(project, opts.cargoRustflags);
   const args = ['build', '--profile', b.profile, '--target', opts.host, '--message-format=json'];
   for (const pkg of component.packages) args.push('-p', pkg);
   for (const bin of component.bins) args.push('--bin', bin.name);

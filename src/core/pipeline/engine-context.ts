@@ -5,6 +5,7 @@ import { rustToolPath } from '../util/rust-tools';
 import { discoverLlvmProfdata, type ProfdataCandidate } from '../toolchain/llvm-profdata-discovery';
 import { profdataCheck } from '../toolchain/doctor';
 import { ArtifactLayout } from './artifact-layout';
+import { resolveCargoRustflags, type CargoRustflags } from '../workspace/cargo-config-rustflags';
 import { silentReporter, type Reporter } from './reporter';
 
 /**
@@ -21,12 +22,14 @@ export interface EngineContext {
   /** Filled by requireRustc: instrument, workload, merge and optimize need it. */
   rustc?: RustcInfo;
   cargoVersion?: string;
+  /** Filled by requireRustc: the flags cargo itself would use (config files, RUSTFLAGS…). */
+  cargoRustflags?: CargoRustflags;
   /** Filled by requireProfdata: instrument and workload do not need it. */
   profdata?: ProfdataCandidate;
 }
 
-/** A context whose rustc has been read: what the build phases take. */
-export type BuildContext = EngineContext & { rustc: RustcInfo };
+/** A context whose rustc and the user's own rustflags have been read: what the build phases take. */
+export type BuildContext = EngineContext & { rustc: RustcInfo; cargoRustflags: CargoRustflags };
 
 export async function createEngineContext(
   dir: string,
@@ -66,15 +69,22 @@ export async function findMatchedProfdata(rustc: RustcInfo, explicitPath: string
   return found.chosen;
 }
 
-/** Read rustc (and cargo's version) once per context. */
+/**
+ * Read rustc (and cargo's version) once per context, and the rustflags cargo would take from the
+ * environment and the config files of the workspace root (where the builds run).
+ */
 export async function requireRustc(ctx: EngineContext): Promise<BuildContext> {
-  if (ctx.rustc) return ctx as BuildContext;
+  const withFlags = (rustc: RustcInfo): BuildContext => {
+    ctx.cargoRustflags ??= resolveCargoRustflags({ cwd: ctx.project.workspace.root, host: rustc.host, rustcCfg: rustc.cfg });
+    return ctx as BuildContext;
+  };
+  if (ctx.rustc) return withFlags(ctx.rustc);
   let pending = pendingToolchain.get(ctx);
   if (!pending) {
     pending = readToolchain(ctx.project.workspace.root).then(({ rustc, cargoVersion }) => {
       ctx.rustc = rustc;
       ctx.cargoVersion = cargoVersion;
-      return ctx as BuildContext;
+      return withFlags(rustc);
     });
     pendingToolchain.set(ctx, pending);
     // A failure is not remembered: installing rustc and retrying must work without a reload.

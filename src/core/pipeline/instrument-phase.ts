@@ -5,8 +5,8 @@ import type { ResolvedComponent } from '../config/resolve-project';
 import { writeFileAtomic } from '../util/atomic-write';
 import { ensureWritableDir } from '../util/writable-dir';
 import { buildSourceHash, sourcesBeforeBuild } from '../workspace/source-state';
-import { configFilesWithRustflags } from '../workspace/cargo-config-rustflags';
-import { cargoBuildInvocation, type BuildInvocation } from './build-invocation';
+import { rustflagsWarnings, type RustflagsSource } from '../workspace/cargo-config-rustflags';
+import { cargoBuildInvocation, invocationOptions, type BuildInvocation } from './build-invocation';
 import { runCargoBuild, type BuiltExecutable } from './cargo-build';
 import type { BuildContext, EngineContext } from './engine-context';
 import { readJson } from '../util/read-json';
@@ -17,6 +17,8 @@ export interface InstrumentStamp {
   createdAt: string;
   binaries: BuiltExecutable[];
   rustflags: string[];
+  /** Where the shared flags came from (cargo config files, RUSTFLAGS, pgo.yaml). */
+  rustflagSources?: RustflagsSource[];
   /** The sources this build was made from: a profile is only as current as they are. */
   sourceHash: string;
 }
@@ -27,8 +29,17 @@ export function instrumentInvocation(ctx: BuildContext, component: ResolvedCompo
     component,
     // Stray runs of the instrumented binaries (outside a workload) land here, not in the CWD.
     { kind: 'instrument', rawDir: path.join(ctx.layout.rawRoot(component.name), 'stray') },
-    { host: ctx.rustc.host, targetDir: ctx.layout.instrumentedTargetDir(component.name), rustcVersion: ctx.rustc.version },
+    invocationOptions(ctx, ctx.layout.instrumentedTargetDir(component.name)),
   );
+}
+
+/** Every shared flag of the builds with where it came from: the user's cargo sources, then pgo.yaml. */
+export function rustflagSources(ctx: BuildContext): RustflagsSource[] {
+  const b = ctx.project.build;
+  const own: RustflagsSource[] = [];
+  if (b.rustflags.length > 0) own.push({ origin: 'build.rustflags in pgo.yaml (and --rustflag)', flags: b.rustflags });
+  if (b.llvmArgs.length > 0) own.push({ origin: 'build.llvmArgs in pgo.yaml', flags: b.llvmArgs.map((a) => `-Cllvm-args=${a}`) });
+  return [...ctx.cargoRustflags.sources, ...own];
 }
 
 export async function instrumentPhase(ctx: BuildContext, component: ResolvedComponent): Promise<InstrumentStamp> {
@@ -38,14 +49,14 @@ export async function instrumentPhase(ctx: BuildContext, component: ResolvedComp
   const sourcesBefore = sourcesBeforeBuild(ctx.project.workspace);
   // A half-finished build must not look finished to the workload phase.
   fs.rmSync(stampFile, { force: true });
-  for (const f of configFilesWithRustflags(ctx.project.workspace.root)) {
-    ctx.reporter.warn(`rustflags in ${f} do not apply to the PGO builds (their flags take precedence); add the ones you need to build.rustflags in pgo.yaml`);
-  }
+  for (const w of rustflagsWarnings(ctx.cargoRustflags)) ctx.reporter.warn(w);
+  const sources = rustflagSources(ctx);
+  for (const s of ctx.cargoRustflags.sources) ctx.reporter.info(`rustflags from ${s.origin}: ${s.flags.join(' ')}`);
   ctx.reporter.info(`cargo ${inv.args.join(' ')}`);
   ctx.reporter.info(`rustflags: ${(inv.env.CARGO_ENCODED_RUSTFLAGS ?? '').split('\x1f').join(' ')}`);
   const built = await runCargoBuild(inv, ctx.project.workspace.root, ctx.reporter, ctx.signal, 'the instrumented build');
   const binaries = built.executables.filter((e) => component.bins.some((b) => b.name === e.target));
-  const stamp: InstrumentStamp = { fingerprint: inv.fingerprint, createdAt: new Date().toISOString(), binaries, rustflags: inv.sharedRustflags, sourceHash: buildSourceHash(ctx.project.workspace, sourcesBefore) };
+  const stamp: InstrumentStamp = { fingerprint: inv.fingerprint, createdAt: new Date().toISOString(), binaries, rustflags: inv.sharedRustflags, rustflagSources: sources, sourceHash: buildSourceHash(ctx.project.workspace, sourcesBefore) };
   writeFileAtomic(stampFile, JSON.stringify(stamp, null, 2));
   return stamp;
 }

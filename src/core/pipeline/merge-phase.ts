@@ -312,6 +312,7 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
       buildSettings: {
         profile: ctx.project.build.profile,
         rustflags: stamp.rustflags,
+        rustflagSources: stamp.rustflagSources,
         lto: ctx.project.build.lto,
         codegenUnits: ctx.project.build.codegenUnits,
         debug: ctx.project.build.debug,

@@ -8,7 +8,7 @@ import { instrumentedFunctionNames } from '../profile/elf-prf-names';
 import { sourceHash } from '../workspace/source-state';
 import type { CargoWorkspace } from '../workspace/cargo-workspace';
 import { computeApplied, rejectedSymbols, usableShare } from './applied-profile';
-import { cargoBuildInvocation } from './build-invocation';
+import { cargoBuildInvocation, invocationOptions } from './build-invocation';
 import { runCargoBuild } from './cargo-build';
 import { requireProfdata, type BuildContext } from './engine-context';
 import { readMetadata, writeMetadata, type AppliedFigures, type ProfileMetadata } from './profile-metadata';
@@ -46,11 +46,7 @@ export async function optimizePhase(ctx: BuildContext, component: ResolvedCompon
   // A content-named copy: a new profile changes the flags, so cargo really rebuilds
   // (the same path with new content would be taken as up to date).
   const profileCopy = path.join(targetDir, `profile-${sha.slice(0, 16)}.profdata`);
-  const inv = cargoBuildInvocation(ctx.project, component, { kind: 'optimize', profdata: profileCopy }, {
-    host: ctx.rustc.host,
-    targetDir,
-    rustcVersion: ctx.rustc.version,
-  });
+  const inv = cargoBuildInvocation(ctx.project, component, { kind: 'optimize', profdata: profileCopy }, invocationOptions(ctx, targetDir));
   if (inv.fingerprint !== meta.buildFingerprint) {
     throw new PgoError(
       `the build settings changed since this profile was recorded (cargo profile, features, rustflags, LTO, debug or the toolchain); ` +

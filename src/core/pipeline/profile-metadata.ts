@@ -56,7 +56,8 @@ export interface ProfileMetadata {
   git: { commit?: string; dirty?: boolean };
   sourceHash: string;
   buildFingerprint: string;
-  buildSettings: { profile: string; rustflags: string[]; lto?: string; codegenUnits?: number; debug?: string };
+  /** rustflagSources: where each shared flag came from (cargo config files, RUSTFLAGS, pgo.yaml). */
+  buildSettings: { profile: string; rustflags: string[]; rustflagSources?: { origin: string; flags: string[] }[]; lto?: string; codegenUnits?: number; debug?: string };
   applied?: AppliedFigures;
   /** How much of the shipped binaries the workload ran, judged at merge (absent in older metadata). */
   quality?: ProfileQuality;

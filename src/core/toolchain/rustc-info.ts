@@ -12,6 +12,8 @@ export interface RustcInfo {
   llvmVersion: string;
   llvmMajor: number;
   sysroot?: string;
+  /** `rustc --print cfg` lines for the host (`unix`, `target_os="linux"`): cargo's `cfg(...)` config keys. */
+  cfg?: string[];
 }
 
 /** The seed's (PGO guide's) floor: what this tool is tested against, not a compiler limit. */
@@ -66,6 +68,11 @@ export async function readRustcInfo(rustc = rustToolPath('rustc'), cwd?: string)
     info.sysroot = (await capture(rustc, ['--print', 'sysroot'], { cwd })).trim();
   } catch {
     /* optional: only used to find rustup's llvm-tools */
+  }
+  try {
+    info.cfg = (await capture(rustc, ['--print', 'cfg'], { cwd })).split(/\r?\n/).filter(Boolean);
+  } catch {
+    /* optional: only \`[target.'cfg(...)']\` keys in cargo config files need it */
   }
   return info;
 }
