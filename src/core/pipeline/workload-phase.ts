@@ -72,6 +72,15 @@ export function rawFilesIn(dir: string): string[] {
   }
 }
 
+/** `--size N` for a component none of whose workload commands has {size}: it would change nothing. */
+export function unusedSizeWarning(component: ResolvedComponent, size: number): string | undefined {
+  if (component.workloads.some((w) => w.command.some((a) => a.includes('{size}')))) return undefined;
+  const how = component.usesDefaultWorkload
+    ? `its workload is the default \`cargo test --release\`, which takes no size; add workloads to pgo.yaml with {size} in a command`
+    : `put {size} in a workload command in pgo.yaml, e.g. command: ["{bin:${component.bins[0]?.name ?? 'app'}}", "--iterations", "{size}"]`;
+  return `--size ${size} is ignored for component "${component.name}": none of its workload commands uses {size}; ${how}`;
+}
+
 export async function workloadPhase(ctx: BuildContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
   const stamp: InstrumentStamp = readInstrumentStamp(ctx, component);
   const root = ctx.project.workspace.root;
@@ -80,6 +89,8 @@ export async function workloadPhase(ctx: BuildContext, component: ResolvedCompon
   const runDir = path.join(ctx.layout.rawRoot(component.name), runId);
   pruneRuns(ctx.layout.rawRoot(component.name), runId); // failed runs count too: keep the disk bounded
   const effectiveSize = size ?? component.defaultSize;
+  const unused = size !== undefined ? unusedSizeWarning(component, size) : undefined;
+  if (unused) ctx.reporter.warn(unused);
   // Every workload command gets the instrumented build's cargo environment: a `cargo test`, or a
   // script that runs `cargo run --release`, reuses the instrumented build (same target dir, same
   // flags: cargo finds it fresh) instead of rebuilding uninstrumented binaries elsewhere.

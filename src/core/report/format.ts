@@ -60,6 +60,11 @@ export function formatSummary(outcomes: readonly ComponentOutcome[], p: Paint = 
         const line = `  added: ${a.path} ×${a.weight} — ${a.matched ?? '?'} of ${a.functions} functions match the instrumented build`;
         out.push(a.matched !== undefined && a.matched < a.functions / 2 ? p.yellow(`${line} (another build?)`) : line);
       }
+      const flagSources = m.buildSettings.rustflagSources ?? [];
+      if (flagSources.length > 0) {
+        out.push(`  rustflags of both builds: ${flagSources.flatMap((s) => s.flags).join(' ')}`);
+        for (const s of flagSources) out.push(p.dim(`    from ${s.origin}: ${s.flags.join(' ')}`));
+      }
       out.push(`  toolchain: ${m.toolchain.rustc}, LLVM ${m.toolchain.llvm}; llvm-profdata ${m.llvmProfdata.version} (${m.llvmProfdata.path})`);
       if (m.hottest.length > 0) {
         out.push('  hottest functions:');
