@@ -12,6 +12,7 @@ import { latestCompleteRun } from '../core/pipeline/workload-phase';
 import { readLastRun, type LastRun } from '../core/pipeline/last-run';
 import { readSettings, toOverrides } from './settings';
 import { checkProfdataFile } from '../core/profile/profdata-file';
+import { AUTO_BIN_PATHS, cargoRootsAmong, type FoundManifest } from '../core/workspace/cargo-roots';
 
 /** What exists on disk for one component: drives the tree, the context keys and the status bar. */
 export interface ComponentState {
@@ -95,18 +96,32 @@ export class PgoWorkspace {
   }
 }
 
-/** Cargo workspaces in the open folders: a Cargo.toml at the folder root, or one level down. */
-export function findCargoRoots(folder: vscode.WorkspaceFolder): string[] {
-  const base = folder.uri.fsPath;
-  if (fs.existsSync(path.join(base, 'Cargo.toml'))) return [base];
-  let entries: fs.Dirent[] = [];
-  try {
-    entries = fs.readdirSync(base, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'target' && e.name !== 'node_modules')
-    .map((e) => path.join(base, e.name))
-    .filter((d) => fs.existsSync(path.join(d, 'Cargo.toml')));
+/** Folders never searched for Cargo.toml: build output, dependencies, VCS and other hidden folders. */
+export const MANIFEST_EXCLUDE = '{**/target/**,**/node_modules/**,**/.*/**}';
+/** A bound on the search: a folder with more manifests than this is not a workspace to scan whole. */
+const MAX_MANIFESTS = 500;
+
+/**
+ * The Cargo roots of an open folder at any depth (a Tauri app's `app/src-tauri`, several apps in
+ * one folder): VS Code's file search finds the manifests off the extension host's thread, and
+ * cargoRootsAmong decides which of them are roots.
+ */
+export async function findCargoRoots(folder: vscode.WorkspaceFolder, log?: vscode.LogOutputChannel): Promise<string[]> {
+  const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/Cargo.toml'), MANIFEST_EXCLUDE, MAX_MANIFESTS);
+  if (uris.length >= MAX_MANIFESTS) log?.warn(`${folder.name}: more than ${MAX_MANIFESTS} Cargo.toml files; only the first ${MAX_MANIFESTS} found were considered`);
+  const manifests = await Promise.all(
+    uris
+      .filter((u) => u.scheme === 'file')
+      .map(async (u): Promise<FoundManifest | undefined> => {
+        const dir = path.dirname(u.fsPath);
+        try {
+          const text = await fs.promises.readFile(u.fsPath, 'utf8');
+          const found = await Promise.all(AUTO_BIN_PATHS.map((p) => fs.promises.access(path.join(dir, p)).then(() => true, () => false)));
+          return { path: u.fsPath, text, hasAutoBin: found.some(Boolean) };
+        } catch {
+          return undefined; // deleted since the search
+        }
+      }),
+  );
+  return cargoRootsAmong(folder.uri.fsPath, manifests.filter((m): m is FoundManifest => m !== undefined));
 }

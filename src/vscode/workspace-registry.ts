@@ -47,10 +47,13 @@ export class WorkspaceRegistry implements vscode.Disposable {
   pick(fsPath?: string): PgoWorkspace | undefined {
     const loaded = this.list.filter((w) => w.project);
     const inside = (p: string, w: PgoWorkspace): boolean => !path.relative(w.root, p).startsWith('..');
-    if (fsPath) return this.list.find((w) => w.root === fsPath) ?? this.list.find((w) => inside(fsPath, w));
+    // Roots can nest (a standalone app inside a workspace's folder): the deepest one holding the file.
+    const deepest = (list: PgoWorkspace[], p: string): PgoWorkspace | undefined =>
+      list.filter((w) => inside(p, w)).sort((a, b) => b.root.length - a.root.length)[0];
+    if (fsPath) return this.list.find((w) => w.root === fsPath) ?? deepest(this.list, fsPath);
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active?.scheme === 'file') {
-      const w = loaded.find((x) => inside(active.fsPath, x));
+      const w = deepest(loaded, active.fsPath);
       if (w) return w;
     }
     return loaded[0] ?? this.list[0];
@@ -87,8 +90,9 @@ export class WorkspaceRegistry implements vscode.Disposable {
     const next: PgoWorkspace[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
-      for (const root of findCargoRoots(folder)) next.push(new PgoWorkspace(folder, root));
+      for (const root of await findCargoRoots(folder, this.log)) next.push(new PgoWorkspace(folder, root));
     }
+    if (generation !== this.generation) return;
     await Promise.all(next.map((w) => w.load(this.worker)));
     if (generation !== this.generation) return;
     for (const w of next) {

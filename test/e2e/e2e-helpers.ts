@@ -53,9 +53,10 @@ export function rustcFacts(): RustcFacts {
   return rustcFactsCache;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> & { output: string } {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): SpawnSyncReturns<string> & { output: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
+    cwd,
     env: { ...process.env, ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
