@@ -85,7 +85,7 @@ export class WorkspaceRegistry implements vscode.Disposable {
       if (folder.uri.scheme !== 'file') continue;
       for (const root of await findCargoRoots(folder, this.log)) next.push(new PgoWorkspace(folder, root));
     }
-    if (generation !== this.generation) return;
+    if (!isNewest()) return;
     await Promise.all(next.map((w) => w.load(this.worker)));
     if (!isNewest()) return;
     for (const w of next) {
