@@ -44,6 +44,12 @@ describe('layouts: a Tauri-style root two levels down, beside another root (real
     assert.deepEqual(shown.map((s) => s.component), ['desktop'], 'the component named in app/src-tauri/pgo.yaml');
   });
 
+  it('run at the folder above them, names the Cargo workspaces below and how to pick one', () => {
+    const r = runCli(['pipeline'], {}, folder);
+    assert.equal(r.status, 2, r.output);
+    assert.match(r.stderr, /is not inside a Cargo workspace \(no Cargo\.toml\)\nfix: the Cargo workspaces below it: app[\\/]src-tauri, tools[\\/]cli; pass one with --workspace \(e\.g\. `--workspace app[\\/]src-tauri`\)/);
+  });
+
   it('the other root in the same folder is a workspace of its own', () => {
     const r = runCli(['doctor', '--json', '--workspace', path.join('tools', 'cli')], {}, folder);
     const report = JSON.parse(r.stdout) as { checks: { id: string; status: string; message: string }[] };

@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AUTO_BIN_PATHS, cargoRootsAmong, type FoundManifest } from '../../src/core/workspace/cargo-roots';
+import { cargoRootsAmong, cargoRootsBelow, type FoundManifest } from '../../src/core/workspace/cargo-roots';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-
-/** The Cargo.toml files below `dir`, as the extension's search finds them (target/, hidden folders skipped). */
-function manifestsBelow(dir: string): FoundManifest[] {
-  const out: FoundManifest[] = [];
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'target' && e.name !== 'node_modules') walk(p);
-      else if (e.name === 'Cargo.toml') out.push({ path: p, text: fs.readFileSync(p, 'utf8'), hasAutoBin: AUTO_BIN_PATHS.some((b) => fs.existsSync(path.join(d, b))) });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Manifests from text, under a made-up folder /f. */
 function found(files: Record<string, string>, autoBin: string[] = []): FoundManifest[] {
@@ -28,7 +13,7 @@ const rel = (roots: string[]): string[] => roots.map((r) => path.relative('/f', 
 describe('Cargo roots below an opened folder', () => {
   it('finds a Tauri-style workspace two levels down and a second root beside it, not their members or libraries', () => {
     const folder = path.join(REPO, 'test', 'fixtures', 'nested-roots');
-    const roots = cargoRootsAmong(folder, manifestsBelow(folder));
+    const roots = cargoRootsBelow(folder);
     assert.deepEqual(roots.map((r) => path.relative(folder, r).split(path.sep).join('/')), ['app/src-tauri', 'tools/cli']);
   });
 

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 
@@ -65,4 +66,38 @@ export function cargoRootsAmong(folder: string, manifests: readonly FoundManifes
 function excludeList(ws: Table | undefined): string[] {
   const ex = ws?.exclude;
   return Array.isArray(ex) ? ex.filter((e): e is string => typeof e === 'string') : [];
+}
+
+/** Folders the search for manifests never enters. */
+export function skippedFolder(name: string): boolean {
+  return name.startsWith('.') || name === 'target' || name === 'node_modules';
+}
+
+/**
+ * The Cargo roots below `dir` read from the disk (for the CLI: the extension uses VS Code's search),
+ * bounded: at most `maxDepth` folders down and `maxManifests` manifests.
+ */
+export function cargoRootsBelow(dir: string, maxDepth = 6, maxManifests = 500): string[] {
+  const found: FoundManifest[] = [];
+  const walk = (d: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (found.length >= maxManifests) return;
+      const p = path.join(d, e.name);
+      if (e.isFile() && e.name === 'Cargo.toml') {
+        try {
+          found.push({ path: p, text: fs.readFileSync(p, 'utf8'), hasAutoBin: AUTO_BIN_PATHS.some((b) => fs.existsSync(path.join(d, b))) });
+        } catch {
+          /* unreadable: not a root we can offer */
+        }
+      } else if (e.isDirectory() && depth < maxDepth && !skippedFolder(e.name)) walk(p, depth + 1);
+    }
+  };
+  walk(path.resolve(dir), 0);
+  return cargoRootsAmong(dir, found);
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { capture } from '../util/process';
 import { rustToolPath } from '../util/rust-tools';
 import { ExitCode, PgoError } from '../errors';
+import { cargoRootsBelow } from './cargo-roots';
 
 /** The parts of `cargo metadata --no-deps` the pipeline needs: packages, their targets, where things go. */
 export type TargetKind = 'bin' | 'lib' | 'test' | 'bench' | 'example' | 'custom-build' | 'proc-macro' | 'other';
@@ -87,7 +88,13 @@ export async function loadCargoWorkspace(dir: string, cargo = rustToolPath('carg
   } catch (e) {
     const msg = (e as Error).message;
     if (/could not find `Cargo.toml`/.test(msg)) {
-      throw new PgoError(`${dir} is not inside a Cargo workspace (no Cargo.toml)`, 'open the folder that holds your Cargo.toml', ExitCode.Usage);
+      // A folder above the project (a Tauri app's top, a monorepo): name the roots below it.
+      const below = cargoRootsBelow(dir).map((r) => path.relative(path.resolve(dir), r) || '.');
+      const fix =
+        below.length > 0
+          ? `the Cargo workspaces below it: ${below.slice(0, 10).join(', ')}${below.length > 10 ? ', …' : ''}; pass one with --workspace (e.g. \`--workspace ${below[0]}\`), or open its folder`
+          : 'open the folder that holds your Cargo.toml';
+      throw new PgoError(`${dir} is not inside a Cargo workspace (no Cargo.toml)`, fix, ExitCode.Usage);
     }
     throw new PgoError(`\`cargo metadata\` failed in ${dir}: ${msg}`, 'fix the Cargo.toml error above, then retry', ExitCode.Usage);
   }
