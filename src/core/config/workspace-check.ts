@@ -7,7 +7,7 @@ import type { CheckResult } from '../toolchain/doctor';
 export async function checkWorkspace(
   dir: string,
   overrides: ProjectOverrides,
-): Promise<{ check: CheckResult; artifactDir: string; minFreeGb: number }> {
+): Promise<{ check: CheckResult; artifactDir: string; minFreeGb: number; root?: string }> {
   try {
     const project = await loadProject(dir, overrides);
     const source = project.configFile ? ` (from ${project.configFile})` : ' (no pgo.yaml: one component per binary package)';
@@ -20,6 +20,7 @@ export async function checkWorkspace(
       },
       artifactDir: project.artifactRoot,
       minFreeGb: project.minFreeDiskGb,
+      root: project.workspace.root,
     };
   } catch (e) {
     return {

@@ -9,7 +9,7 @@ import { sourceMappingCheck } from './source-mapping-check';
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
-  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'source-mapping' | 'disk' | 'workspace';
+  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'source-mapping' | 'disk' | 'workspace' | 'rustflags';
   title: string;
   status: CheckStatus;
   message: string;
