@@ -83,7 +83,13 @@ export class WorkspaceRegistry implements vscode.Disposable {
     const next: PgoWorkspace[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
-      for (const root of await findCargoRoots(folder, this.log)) next.push(new PgoWorkspace(folder, root));
+      let roots: string[] = [];
+      try {
+        roots = await findCargoRoots(folder, this.log);
+      } catch (e) {
+        this.log.warn(`${folder.name}: searching for Cargo.toml failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      for (const root of roots) next.push(new PgoWorkspace(folder, root));
     }
     if (!isNewest()) return;
     await Promise.all(next.map((w) => w.load(this.worker)));
