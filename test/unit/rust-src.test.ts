@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rustSrcLibrary } from '../../src/core/toolchain/rust-src';
+import { sourceMappingCheck } from '../../src/core/toolchain/source-mapping-check';
 import { tempDir } from './helpers';
 
 function library(dir: string): string {
@@ -28,5 +29,14 @@ describe('rust-src: where the std sources are', () => {
     assert.equal(rustSrcLibrary(undefined, { RUST_SRC_PATH: lib }), lib);
     const own = library(path.join(sysroot, 'lib', 'rustlib', 'src', 'rust', 'library'));
     assert.equal(rustSrcLibrary(sysroot, { RUST_SRC_PATH: path.join(other, 'none') }), own);
+  });
+
+  it('the doctor names the rust-src it found, and with PGO_LLVM_TOOLS_DIR only the built-in reader', async () => {
+    const rustc = { llvmMajor: 22, host: 'x86_64-unknown-linux-gnu', sysroot: tempDir() };
+    const lib = library(path.join(tempDir(), 'library'));
+    const check = await sourceMappingCheck(rustc, { env: { PATH: '', RUST_SRC_PATH: lib, PGO_LLVM_TOOLS_DIR: tempDir() }, platform: 'linux' });
+    assert.equal(check.message, 'the built-in DWARF reader; rust-src installed');
+    assert.ok(check.details.includes(`std, core and alloc open in rust-src (${lib})`), check.details.join('\n'));
+    assert.equal(check.fix, undefined);
   });
 });
