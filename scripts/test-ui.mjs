@@ -18,7 +18,7 @@ const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const toDocs = process.argv.includes('--docs');
 const shots = join(repo, 'out', 'screenshots');
 mkdirSync(shots, { recursive: true });
-const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png', 'screenshot-report.png'];
+const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png', 'screenshot-report.png', 'screenshot-dependency-lens.png'];
 for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
 
@@ -221,6 +221,67 @@ if (wb) {
   } finally {
     if (results.some((r) => r.state === 'failed')) console.log(`  (code-server log: ${wb.server.logFile})`);
     await wb.close();
+  }
+}
+
+// A workspace whose time goes into a dependency (test/fixtures/path-dep: the workspace `crunch`,
+// its path dependency `fastmath` beside it): the sidebar groups the profile by origin, and the
+// dependency's hottest function, clicked there, opens in the dependency's file with its lens.
+{
+  const title = 'a dependency\'s hottest function, clicked in the sidebar, opens in the dependency\'s file with its CodeLens';
+  const fixture = join(scratch, 'path-dep');
+  cpSync(join(repo, 'test', 'fixtures', 'path-dep'), fixture, { recursive: true, filter: (p) => basename(p) !== 'target' });
+  const app = join(fixture, 'app');
+  let made;
+  for (const phase of ['instrument', 'workload', 'merge']) {
+    made = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), phase, 'crunch', '--workspace', app], { encoding: 'utf8' });
+    if (made.status !== 0) break;
+  }
+  let dep;
+  try {
+    if (made.status !== 0) throw new Error(`the CLI could not make the profile (exit ${made.status}):\n${made.stdout}${made.stderr}`);
+    dep = await openWorkbench({ folder: app, extensionDevelopmentPath: repo, viewport: { width: 1440, height: 900 } });
+  } catch (e) {
+    await check(title, () => Promise.reject(new Error(`no workbench: ${e.message}`)));
+  }
+  if (dep) {
+    try {
+      await check(title, async () => {
+        const p = dep.page;
+        await p.locator('.statusbar-item', { hasText: 'PGO' }).first().waitFor({ timeout: 60_000 });
+        await p.locator('.activitybar [aria-label^="Rust PGO"]').first().click();
+        const row = (text) => p.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+        // Its twistie: a click on the row itself runs Show Hot Functions.
+        await row('crunch.profdata').locator('.monaco-tl-twistie').click(); // the profile's origin groups
+        await row('fastmath').waitFor({ timeout: 30_000 });
+        const group = await row('fastmath').innerText();
+        if (!/\d+(\.\d)?% of the profile/.test(group)) throw new Error(`the dependency's group reads "${group}"`);
+        await row('fastmath').locator('.monaco-tl-twistie').click(); // the dependency's group
+        const box = await p.locator('.part.sidebar').boundingBox();
+        if (box) {
+          const y = box.y + box.height / 2;
+          await p.mouse.move(box.x + box.width + 1, y);
+          await p.mouse.down();
+          await p.mouse.move(box.x + box.width + 160, y, { steps: 10 });
+          await p.mouse.up();
+        }
+        await row('fastmath::collatz_steps').click();
+        await p.locator('.tab.active', { hasText: 'lib.rs' }).first().waitFor({ timeout: 15_000 });
+        const lens = p.locator('.codelens-decoration:visible', { hasText: 'of profile' }).first();
+        await lens.waitFor({ timeout: 30_000 });
+        const lensText = await lens.innerText();
+        if (!/🔥 \d+(\.\d)?% of profile · max [\d.]+[kMG]? per block/.test(lensText)) throw new Error(`CodeLens reads "${lensText}"`);
+        if (/in your code/.test(lensText)) throw new Error(`a dependency's lens calls it "your code": "${lensText}"`);
+        await p.locator('.view-line', { hasText: 'pub fn collatz_steps' }).first().waitFor({ timeout: 5_000 });
+        await p.locator('.view-overlays div[class*="ced-"]').first().waitFor({ state: 'attached', timeout: 10_000 });
+        await p.keyboard.press('Escape');
+        await settled(p);
+        await p.screenshot({ path: join(shots, 'screenshot-dependency-lens.png') });
+      }, dep.page);
+    } finally {
+      if (results.at(-1)?.state === 'failed') console.log(`  (code-server log: ${dep.server.logFile})`);
+      await dep.close();
+    }
   }
 }
 

@@ -1,12 +1,14 @@
 // The extension's integration suite inside a real VS Code: the compiled mocha suite in
 // out/test/vscode runs in the extension host (code-server here; `--host electron` uses
-// @vscode/test-electron where VS Code can be downloaded). Two sessions: the example workspace,
-// and a folder without Cargo.toml (the extension must not activate there). The verdict comes
+// @vscode/test-electron where VS Code can be downloaded). Sessions: the example workspace, a folder
+// without Cargo.toml (the extension must not activate there), the example with only rustup's
+// llvm-tools (rustup-llvm-tools), and test/fixtures/path-dep (dependencies, std). The verdict comes
 // from the results files the suites write, never from exit codes; a session that ran no test fails.
 // Writes the combined counts to $PGO_TEST_SUMMARY for scripts/test.mjs.
 // PGO_VSCODE_SUITES=non-rust-folder (comma-separated) runs only those sessions. Restricted Mode
 // is checked by scripts/test-ui.mjs: VS Code refuses to run extension tests in an untrusted window.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +32,21 @@ try {
   mkdirSync(plain);
   writeFileSync(join(plain, 'README.md'), '# Not a Rust project\n');
 
+  // Only what rustup's llvm-tools component has (no llvm-dwarfdump, no llvm-symbolizer): symlinks
+  // to the matched llvm-profdata's LLVM, the only directory the engine looks in (PGO_LLVM_TOOLS_DIR).
+  const rustupTools = () => ({ PGO_LLVM_TOOLS_DIR: rustupLikeLlvmTools(join(scratch, 'rustup-llvm-tools'), example) });
+  const rustupExample = join(scratch, 'midi-studio-rustup-tools');
+  cpSync(example, rustupExample, { recursive: true });
+  const pathDep = join(scratch, 'path-dep');
+  cpSync(join(repo, 'test', 'fixtures', 'path-dep'), pathDep, { recursive: true, filter: (p) => basename(p) !== 'target' });
+
+  // [session (suite file), folder, time-out, extra environment]
   const all = [
     ['rust-workspace', example, 15 * 60_000],
     ['non-rust-folder', plain, 3 * 60_000],
     ['nested-roots', nested, 3 * 60_000],
+    ['rustup-llvm-tools', rustupExample, 10 * 60_000, rustupTools],
+    ['dependencies', join(pathDep, 'app'), 8 * 60_000, rustupTools],
   ];
   const only = process.env.PGO_VSCODE_SUITES?.split(',').filter(Boolean);
   const unknown = (only ?? []).filter((name) => !all.some(([suite]) => suite === name));
@@ -41,7 +54,7 @@ try {
     console.log(`error: PGO_VSCODE_SUITES names no session ${unknown.map((u) => `"${u}"`).join(', ')}\nfix: use some of: ${all.map(([suite]) => suite).join(', ')}`);
     sessions.push({ passes: 0, failures: 1, pending: 0, tests: [{ fullTitle: `unknown session ${unknown.join(', ')}`, state: 'failed', error: '' }] });
   }
-  for (const [suite, folder, timeoutMs] of all.filter(([suite]) => !only || only.includes(suite))) {
+  for (const [suite, folder, timeoutMs, extraEnv] of all.filter(([suite]) => !only || only.includes(suite))) {
     console.log(`\n--- VS Code (${host}): ${suite} on ${folder}`);
     try {
       const r = await runExtensionTests({
@@ -51,7 +64,7 @@ try {
         resultsFile: join(scratch, `${suite}.json`),
         timeoutMs,
         host,
-        env: { PGO_TEST_SUITE: suite },
+        env: { ...extraEnv?.(), PGO_TEST_SUITE: suite },
       });
       for (const t of r.tests) {
         console.log(`  ${t.state === 'passed' ? '✔' : t.state === 'failed' ? '✖' : '-'} ${t.fullTitle}`);
@@ -71,6 +84,24 @@ try {
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
+}
+
+/**
+ * A folder of symlinks to llvm-profdata, llvm-nm, llvm-objdump, llvm-readobj and llvm-size (the
+ * llvm-tools component's set) of the LLVM whose llvm-profdata the CLI matched to rustc.
+ */
+function rustupLikeLlvmTools(dir, workspace) {
+  if (existsSync(dir)) return dir;
+  const doctor = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'doctor', '--json', '--workspace', workspace], { encoding: 'utf8' });
+  const chosen = JSON.parse(doctor.stdout || '{}').profdata?.chosen?.path;
+  if (!chosen) throw new Error(`no llvm-profdata matching rustc (pgo doctor):\n${doctor.stdout}${doctor.stderr}`);
+  const llvmBin = dirname(realpathSync(chosen));
+  mkdirSync(dir);
+  for (const tool of ['llvm-profdata', 'llvm-nm', 'llvm-objdump', 'llvm-readobj', 'llvm-size']) {
+    const exe = process.platform === 'win32' ? `${tool}.exe` : tool;
+    symlinkSync(join(llvmBin, exe), join(dir, exe));
+  }
+  return dir;
 }
 
 const sum = (k) => sessions.reduce((n, s) => n + (s[k] ?? 0), 0);

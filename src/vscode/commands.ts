@@ -63,6 +63,9 @@ export interface FunctionArgs {
   display?: string;
 }
 
+/** What Go to Function showed: the editor (read-only outside the workspace), or why it could not. */
+export type GoToResult = { shown: 'editor'; file: string; line: number; readonly: boolean } | { shown: 'message'; message: string };
+
 function argsOf(arg: unknown): CommandArgs {
   if (!arg || typeof arg !== 'object') return {};
   const node = arg as Partial<PgoNode> & CommandArgs;
@@ -391,23 +394,36 @@ export class Commands {
     return undefined;
   }
 
-  /** Open a function's `fn` line from the source index (a sidebar hot-function item). */
-  private async goToLocation(args: FunctionArgs | undefined): Promise<void> {
-    if (!args?.file) return;
+  /**
+   * Open a function's `fn` line from the source index (a sidebar hot-function item). A file outside
+   * the workspace (a dependency in the registry cache or a path dependency elsewhere, std in
+   * rust-src) opens read-only for the session: an edit there would not be the dependency's source
+   * any more, and the profile's lens would go stale. Returns what the user was shown (for tests).
+   */
+  private async goToLocation(args: FunctionArgs | undefined): Promise<GoToResult | undefined> {
+    if (!args?.file) return undefined;
     const missing = missingSourceMessage(args.file, fs.existsSync(args.file));
     if (missing) {
       void vscode.window.showInformationMessage(`PGO: ${missing}`);
-      return;
+      return { shown: 'message', message: missing };
     }
+    const uri = vscode.Uri.file(args.file);
     const pos = new vscode.Position(Math.max(0, args.line - 1), 0);
-    await vscode.window.showTextDocument(vscode.Uri.file(args.file), { selection: new vscode.Range(pos, pos) });
+    const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+    const readonly = vscode.workspace.getWorkspaceFolder(uri) === undefined;
+    // The command acts on the active editor: the one just shown.
+    if (readonly && vscode.window.activeTextEditor === editor) await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
+    return { shown: 'editor', file: args.file, line: args.line, readonly };
   }
 
   /** Find a function's definition: the source index, else the workspace symbol provider (rust-analyzer). */
   private async goToFunction(row: RankedFunction): Promise<void> {
     // The profile's own source index knows the exact `fn` line; symbols are the fallback.
     const known = this.d.heat.findRecord(row.name);
-    if (known) return this.goToLocation(known);
+    if (known) {
+      await this.goToLocation(known);
+      return;
+    }
     const plain = row.display.replace(/<[^<>]*>/g, '').replace(/<[^<>]*>/g, '');
     const segments = plain.split('::').filter(Boolean);
     const name = segments.at(-1) ?? plain;

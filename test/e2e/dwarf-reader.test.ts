@@ -158,18 +158,19 @@ describe('built-in DWARF reader vs llvm-dwarfdump (real rustc, gcc, LLVM tools)'
     for (const tool of ['llvm-profdata', 'llvm-nm', 'llvm-objdump', 'llvm-readobj', 'llvm-size']) {
       fs.symlinkSync(path.join(llvmBinDir, tool), path.join(rustupLike, tool));
     }
-    const toolSearch = { env: { PATH: rustupLike } };
+    // PGO_LLVM_TOOLS_DIR: the finder looks nowhere else (not in /usr/lib/llvm-<N>, not on PATH).
+    const toolSearch = { env: { PATH: rustupLike, PGO_LLVM_TOOLS_DIR: rustupLike } };
     assert.equal(await findLlvmTool('llvm-dwarfdump', { ...toolSearch, besideDir: rustupLike }), undefined);
     assert.equal(await findLlvmTool('llvm-symbolizer', { ...toolSearch, besideDir: rustupLike }), undefined);
     const profdata = path.join(rustupLike, 'llvm-profdata');
     const cargoBin = path.dirname(run('rustup', ['which', 'cargo']).trim());
-    const env = { PATH: [rustupLike, cargoBin].join(path.delimiter), LLVM_PROFDATA: profdata };
+    const env = { PATH: [rustupLike, cargoBin].join(path.delimiter), PGO_LLVM_TOOLS_DIR: rustupLike };
 
     for (const [component, bin, size] of [['pipeline', 'midi-import', '200'], ['daw', 'daw-render', '2']] as const) {
       let r = runCli(['workload', component, '--size', size, '--workspace', dwarf4.ws]);
       assert.equal(r.status, 0, r.output);
       // The merge phase builds the source index with nothing but the rustup-like tools on PATH.
-      r = runCli(['merge', component, '--workspace', dwarf4.ws, '--llvm-profdata', profdata], env);
+      r = runCli(['merge', component, '--workspace', dwarf4.ws], env);
       assert.equal(r.status, 0, r.output);
       const profile = path.join(dwarf4.ws, 'target', 'pgo', component, `${component}.profdata`);
       const index = readSourceIndex(`${profile}.index.json`);
@@ -181,9 +182,13 @@ describe('built-in DWARF reader vs llvm-dwarfdump (real rustc, gcc, LLVM tools)'
       const hidden = await lookupSourceLocations({ binaries: [dwarf4.bin(bin)], llvmBinDir: rustupLike, toolSearch, mangledNames: names });
       const withTools = await lookupSourceLocations({ binaries: [dwarf4.bin(bin)], llvmBinDir, mangledNames: names, builtinReader: false });
       const share = hidden.locations.size / names.size;
-      console.log(`      ${component}: ${hidden.locations.size} of ${names.size} profiled functions mapped with rustup-like tools (${(share * 100).toFixed(1)}%)`);
+      const pct = (n: number): string => `${((n / names.size) * 100).toFixed(1)}%`;
       assert.ok(share >= 0.95, `${hidden.locations.size} of ${names.size}: ${hidden.note ?? ''}`);
-      assertSameAsDwarfdump(hidden, withTools, component);
+      const same = assertSameAsDwarfdump(hidden, withTools, component);
+      console.log(
+        `      ${component}: of ${names.size} profiled functions, ${hidden.locations.size} (${pct(hidden.locations.size)}) mapped with rustup-like tools, ` +
+          `${withTools.locations.size} (${pct(withTools.locations.size)}) with llvm-dwarfdump; ${same} of those ${withTools.locations.size} at the same line`,
+      );
     }
   });
 });

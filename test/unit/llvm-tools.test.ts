@@ -98,4 +98,23 @@ describe('the LLVM tool finder', () => {
       'set LLVM_DWARFDUMP to a llvm-dwarfdump',
     ]);
   });
+
+  it('looks only in PGO_LLVM_TOOLS_DIR when it is set: the system\'s other LLVMs are not found', async () => {
+    const root = tempDir();
+    const dir = path.join(root, 'rustup-like');
+    const nm = exec(path.join(dir, 'llvm-nm'));
+    const onPath = path.join(root, 'bin');
+    exec(path.join(onPath, 'llvm-dwarfdump'));
+    exec(path.join(onPath, 'llvm-dwarfdump-22'));
+    exec(path.join(root, 'usr/lib/llvm-22/bin/llvm-dwarfdump'));
+    const search = { rustc: rustc(root), besideDir: onPath, env: { PATH: onPath, PGO_LLVM_TOOLS_DIR: dir }, fsRoot: root, platform: 'linux' as const };
+    assert.deepEqual(llvmToolLocations('llvm-dwarfdump', search), [{ path: path.join(dir, 'llvm-dwarfdump'), source: 'tools-dir' }]);
+    const found = await discoverLlvmTool('llvm-dwarfdump', search);
+    assert.equal(found.chosen, undefined);
+    assert.equal(found.fixes[0], `put llvm-dwarfdump in ${dir}, or unset PGO_LLVM_TOOLS_DIR to search the usual places`);
+    assert.equal(await findLlvmTool('llvm-nm', search), nm);
+    // The tool's own variable still names it explicitly.
+    const named = exec(path.join(root, 'elsewhere', 'llvm-dwarfdump'));
+    assert.equal(await findLlvmTool('llvm-dwarfdump', { ...search, env: { ...search.env, LLVM_DWARFDUMP: named } }), named);
+  });
 });

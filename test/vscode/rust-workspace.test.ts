@@ -1,54 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { PgoExtensionApi } from '../../src/vscode/extension';
-import type { PgoNode } from '../../src/vscode/profiles-tree';
 import type { TaskOutcome } from '../../src/vscode/task-runner';
 import type { CompareOutcome } from '../../src/vscode/compare-builds';
 import { readBenchProgress } from '../../src/core/bench/bench-progress';
-
-const EXTENSION_ID = 'rust-pgo.rust-pgo';
-
-function folder(): string {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a folder is open');
-  return f.uri.fsPath;
-}
-
-async function api(): Promise<PgoExtensionApi> {
-  const ext = vscode.extensions.getExtension<PgoExtensionApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.isActive ? ext.exports : await ext.activate();
-}
-
-/**
- * Resolves once the extension has decorated `file` in a visible editor so that `ready` holds (now,
- * or at a later onDidDecorate event). Rejects after `boundMs`: a bound on failure, not a wait.
- */
-function decorated(a: PgoExtensionApi, file: string, ready: (d: { hot: number; warm: number; stale: number }) => boolean, boundMs = 60_000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const check = (): boolean => {
-      const d = a.annotations.applied.get(file);
-      return d !== undefined && ready(d);
-    };
-    const done = (err?: Error): void => {
-      sub.dispose();
-      clearTimeout(bound);
-      if (err) reject(err);
-      else resolve();
-    };
-    // Subscribed before the first check, in the same tick: no decoration can slip between them.
-    const sub = a.annotations.onDidDecorate((editor) => {
-      if (editor.document.uri.fsPath === file && check()) done();
-    });
-    const bound = setTimeout(() => done(new Error(`${file} was not decorated as expected: ${JSON.stringify(a.annotations.applied.get(file))}`)), boundMs);
-    if (check()) done();
-  });
-}
+import { allNodes, api, decorated, EXTENSION_ID, folder, runCli } from './vscode-test-helpers';
 
 const pgoDir = (): string => path.join(folder(), 'target', 'pgo');
 /** target/pgo right after a good pipeline run, kept aside (never changed) for the tests to start from. */
@@ -58,19 +18,6 @@ function snapshotGoodProfile(): void {
   goodSnapshot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-vscode-good-'));
   fs.rmSync(goodSnapshot, { recursive: true, force: true });
   fs.cpSync(pgoDir(), goodSnapshot, { recursive: true, preserveTimestamps: true });
-}
-
-/** Runs the bundled CLI; resolves with its exit code and output when it has closed. */
-function runCli(cliPath: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    // Under Electron, process.execPath is VS Code itself: ELECTRON_RUN_AS_NODE makes it node.
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
 }
 
 /**
@@ -88,18 +35,6 @@ async function withGoodProfile(a: PgoExtensionApi): Promise<void> {
   fs.cpSync(goodSnapshot ?? '', pgoDir(), { recursive: true, preserveTimestamps: true });
   await a.registry.touch();
   await a.heat.whenLoaded(); // the profile's heat is read off the event loop
-}
-
-async function allNodes(a: PgoExtensionApi): Promise<{ node: PgoNode; item: vscode.TreeItem }[]> {
-  const out: { node: PgoNode; item: vscode.TreeItem }[] = [];
-  const walk = async (node?: PgoNode): Promise<void> => {
-    for (const child of await a.tree.getChildren(node)) {
-      out.push({ node: child, item: a.tree.getTreeItem(child) });
-      await walk(child);
-    }
-  };
-  await walk();
-  return out;
 }
 
 /**

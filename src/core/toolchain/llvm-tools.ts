@@ -56,6 +56,8 @@ export type LlvmToolName = keyof typeof LLVM_TOOLS;
 export type LlvmToolSource =
   | 'setting'
   | 'env'
+  /** PGO_LLVM_TOOLS_DIR: the one directory to look in (nothing else is searched then) */
+  | 'tools-dir'
   /** the directory of another tool already chosen (the matched llvm-profdata's) */
   | 'beside'
   | 'rustup'
@@ -109,7 +111,16 @@ export function parseLlvmVersion(text: string): { version: string; major: number
 }
 
 /**
- * Where a tool is looked for, in order: the explicit path, its environment variable, beside
+ * PGO_LLVM_TOOLS_DIR names the one directory of LLVM tools to use (e.g. rustup's llvm-tools,
+ * `$(rustc --print sysroot)/lib/rustlib/<host>/bin`): then only the explicit path, the tool's own
+ * variable and that directory are looked at, never the system's other LLVMs. It pins a toolchain,
+ * and shows what a machine with only that directory's tools gets (the tests use it so).
+ */
+export const LLVM_TOOLS_DIR_ENV = 'PGO_LLVM_TOOLS_DIR';
+
+/**
+ * Where a tool is looked for, in order: the explicit path, its environment variable, then either
+ * the PGO_LLVM_TOOLS_DIR directory alone or: beside
  * another chosen tool, rustup's llvm-tools (`$(rustc --print sysroot)/lib/rustlib/<host>/bin`),
  * `<tool>-<major>` on PATH, Debian's /usr/lib/llvm-<major>/bin, Homebrew's llvm, plain PATH, and
  * for a tool whose version need not match, the highest `<tool>-<N>` on PATH.
@@ -128,6 +139,11 @@ export function llvmToolLocations(tool: LlvmToolName, search: LlvmToolSearch = {
   };
   if (search.explicitPath) add(search.explicitPath, 'setting');
   add(env[spec.envVar], 'env');
+  const toolsDir = env[LLVM_TOOLS_DIR_ENV];
+  if (toolsDir) {
+    add(path.join(toolsDir, file), 'tools-dir');
+    return out;
+  }
   if (search.besideDir) add(path.join(search.besideDir, file), 'beside');
   if (search.rustc?.sysroot) add(path.join(search.rustc.sysroot, 'lib', 'rustlib', search.rustc.host, 'bin', file), 'rustup');
   if (major !== undefined) {
@@ -231,7 +247,10 @@ export async function discoverLlvmTool(tool: LlvmToolName, search: LlvmToolSearc
   }
   const explicit = candidates.find((c) => c.source === 'setting') ?? candidates.find((c) => c.source === 'env');
   const chosen = explicit && explicit.status !== 'match' ? undefined : candidates.find((c) => c.status === 'match');
-  return { chosen, candidates, fixes: llvmToolInstallFixes(tool, search.rustc, search) };
+  const fixes = llvmToolInstallFixes(tool, search.rustc, search);
+  const toolsDir = (search.env ?? process.env)[LLVM_TOOLS_DIR_ENV];
+  if (toolsDir && !chosen) fixes.unshift(`put ${tool} in ${toolsDir}, or unset ${LLVM_TOOLS_DIR_ENV} to search the usual places`);
+  return { chosen, candidates, fixes };
 }
 
 /** The path of the first usable tool, or undefined. */
@@ -243,6 +262,7 @@ export function describeLlvmTool(tool: LlvmToolName, c: LlvmToolCandidate): stri
   const where: Record<LlvmToolSource, string> = {
     setting: 'from the setting',
     env: `from ${LLVM_TOOLS[tool].envVar}`,
+    'tools-dir': `from ${LLVM_TOOLS_DIR_ENV}`,
     beside: 'beside llvm-profdata',
     rustup: "rustup's llvm-tools",
     'path-versioned': 'on PATH',

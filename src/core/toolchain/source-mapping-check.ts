@@ -22,7 +22,7 @@ export async function sourceMappingCheck(rustc: Pick<RustcInfo, 'llvmMajor' | 'h
   const dwarfdump = await findLlvmTool('llvm-dwarfdump', search);
   const symbolizer = await findLlvmTool('llvm-symbolizer', search);
   const elf = (opts.platform ?? process.platform) !== 'darwin' && (opts.platform ?? process.platform) !== 'win32';
-  const rustSrc = rustSrcLibrary(rustc?.sysroot);
+  const rustSrc = rustSrcLibrary(rustc?.sysroot, opts.env ?? process.env);
   const readers = [
     ...(elf ? ['the built-in DWARF reader'] : []),
     ...(dwarfdump ? [`llvm-dwarfdump (${dwarfdump})`] : []),
