@@ -1,4 +1,5 @@
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
+import type { ProfileComparison, ProfileSource } from '../core/commands/compare-profiles';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { ConfigProblem } from '../core/config/load-config';
 import type { PgoErrorKind } from '../core/errors';
@@ -24,6 +25,10 @@ export type WorkerRequest =
   /** Recursive deletes of build folders (gigabytes): clean, and delete-profile alike. */
   | { id: number; op: 'clean'; project: Project; component?: string }
   | { id: number; op: 'deleteProfile'; project: Project; component: string }
+  /** PGO: Compare Profiles: two profiles (files or archived) read and compared. */
+  | { id: number; op: 'compareProfiles'; llvmProfdata: string; a: ProfileSource; b: ProfileSource; top: number }
+  /** The components whose profiles each `pgo archive` file holds. */
+  | { id: number; op: 'archivedComponents'; archive: string }
   | { id: number; op: 'abort' };
 
 /** rustc, cargo's version and the matched llvm-profdata of one workspace. */
@@ -34,7 +39,7 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | string[] | undefined }
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | ProfileComparison | string[] | undefined }
   /** `problems`: a pgo.yaml error's positions (ConfigError), for the sidebar. */
   | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind; problems?: ConfigProblem[] } };
 

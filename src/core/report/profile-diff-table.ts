@@ -1,14 +1,16 @@
-import type { FunctionDelta, ProfileDiff } from '../profile/profile-diff';
+import type { FunctionDelta, ProfileDiff, ProfileFilesDiff } from '../profile/profile-diff';
 import { percent } from '../util/format-number';
 import { noPaint, type Paint } from './format';
 
 /** `pgo diff A B` as text: the overlap, then hotter / colder / new / vanished functions. */
-export function formatProfileDiff(d: ProfileDiff, names: { a: string; b: string }, p: Paint = noPaint): string {
+export function formatProfileDiff(d: ProfileDiff & Partial<ProfileFilesDiff>, names: { a: string; b: string }, p: Paint = noPaint): string {
   const out = [
     `A: ${names.a} — ${d.functionsA} functions, total count ${d.totalA}`,
     `B: ${names.b} — ${d.functionsB} functions, total count ${d.totalB}`,
     `overlap: ${percent(d.overlap)} of the counts are spread the same way (100% = identical distribution)`,
   ];
+  const notes = diffNotes(d);
+  if (notes.length > 0) out.push(...notes.map((n) => `note: ${n}`));
   const section = (title: string, rows: readonly FunctionDelta[]): void => {
     out.push('', p.bold(title));
     if (rows.length === 0) {
@@ -26,4 +28,14 @@ export function formatProfileDiff(d: ProfileDiff, names: { a: string; b: string 
   section('hot in B, not in A', d.appeared);
   section('hot in A, gone from B', d.vanished);
   return out.join('\n');
+}
+
+/** What the reader should know before trusting the lists: identical files, two LLVM releases. */
+export function diffNotes(d: Partial<ProfileFilesDiff>): string[] {
+  const notes: string[] = [];
+  if (d.identical) notes.push('A and B hold the same bytes: nothing changed between them');
+  if (d.formatVersionA !== undefined && d.formatVersionB !== undefined && d.formatVersionA !== d.formatVersionB) {
+    notes.push(`A and B were written by different LLVM releases (profile format ${d.formatVersionA} and ${d.formatVersionB}): functions may differ only because the toolchain changed`);
+  }
+  return notes;
 }
