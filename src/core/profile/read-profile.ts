@@ -38,10 +38,11 @@ export async function readProfile(llvmProfdata: string, profdataFile: string, op
         'profdata-mismatch',
       );
     }
-    if (result.signal) {
-      // llvm-profdata trusts the header's offsets: a truncated or overwritten file crashes it.
+    const corrupt = /invalid instrumentation profile data|header is corrupt|malformed|truncated/i.exec(stderr);
+    if (result.signal || corrupt) {
+      // llvm-profdata trusts the header's offsets: a truncated or overwritten file may even crash it.
       throw new PgoError(
-        `${profdataFile} is damaged: llvm-profdata crashed reading it (${result.signal}); the file is probably truncated or overwritten`,
+        `${profdataFile} is damaged: ${result.signal ? `llvm-profdata crashed reading it (${result.signal})` : `llvm-profdata says "${corrupt?.[0] ?? ''}"`}; the file is probably truncated or overwritten`,
         'make the profile again (`pgo pipeline`), or restore it from an archive (`pgo restore`)',
         ExitCode.PhaseFailed,
         stderr,
