@@ -1,9 +1,11 @@
+import type { ChecklistItem } from '../core/bench/checklist';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import type { ProfileComparison, ProfileSource } from '../core/commands/compare-profiles';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { ConfigProblem } from '../core/config/load-config';
 import type { PgoErrorKind } from '../core/errors';
 import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
+import type { ReportData } from '../core/report/report-data';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import type { ProfdataCandidate } from '../core/toolchain/llvm-profdata-discovery';
 import type { RustcInfo } from '../core/toolchain/rustc-info';
@@ -29,6 +31,10 @@ export type WorkerRequest =
   | { id: number; op: 'compareProfiles'; llvmProfdata: string; a: ProfileSource; b: ProfileSource; top: number }
   /** The components whose profiles each `pgo archive` file holds. */
   | { id: number; op: 'archivedComponents'; archive: string }
+  /** The sidebar's checklist of one component: its freshness check hashes every workspace source. */
+  | { id: number; op: 'checklist'; project: Project; component: string }
+  /** The report panel's data (bench results, checklists, hottest functions): reads and hashes files. */
+  | { id: number; op: 'reportData'; project: Project; component: string; doctor: DoctorReport }
   | { id: number; op: 'abort' };
 
 /** rustc, cargo's version and the matched llvm-profdata of one workspace. */
@@ -39,7 +45,7 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | ProfileComparison | string[] | undefined }
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | ProfileComparison | string[] | ChecklistItem[] | ReportData | undefined }
   /** `problems`: a pgo.yaml error's positions (ConfigError), for the sidebar. */
   | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind; problems?: ConfigProblem[] } };
 
