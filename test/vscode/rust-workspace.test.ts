@@ -297,6 +297,20 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     await vscode.commands.executeCommand('pgo.goToFunction', { file: at.file, line: at.line, display: linked.display });
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, at.file);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Against a `pgo archive` of the current profiles (unpacked in the worker): the same bytes.
+    const archive = (await vscode.commands.executeCommand('pgo.archiveProfiles', { file: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-compare-')), 'kept.tar.gz') })) as string;
+    try {
+      const same = (await vscode.commands.executeCommand('pgo.compareProfiles', { component: 'pipeline', against: archive })) as CompareProfilesResult | undefined;
+      assert.ok(same, 'compared with the archived profile');
+      assert.equal(same.a, 'kept.tar.gz › pipeline');
+      assert.equal(same.diff.identical, true);
+      assert.match(same.html, /A and B hold the same bytes/);
+    } finally {
+      fs.rmSync(path.dirname(archive), { recursive: true, force: true });
+    }
+    // No profile of daw yet: an error (shown, not thrown), no result.
+    assert.equal(await vscode.commands.executeCommand('pgo.compareProfiles', { component: 'daw', against: 'previous' }), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Check Prerequisites reports every check, with the matched llvm-profdata', async () => {
