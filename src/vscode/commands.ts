@@ -125,7 +125,7 @@ export class Commands {
 
   /** PGO: Compare Profiles (compare-profiles.ts); a sidebar node passes its component. */
   private async compareProfiles(arg: unknown): Promise<CompareProfilesResult | undefined> {
-    const args = { ...argsOf(arg), ...(arg && typeof arg === 'object' && !('kind' in arg) ? (arg as CompareProfilesArgs) : {}) };
+    const args: CommandArgs & CompareProfilesArgs = argsOf(arg); // an argument object passes through whole
     const ws = await this.workspace(args);
     if (!ws) return undefined;
     return this.comparer.run(ws, args);

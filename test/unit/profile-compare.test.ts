@@ -13,6 +13,7 @@ import { locateDiffFunctions } from '../../src/core/profile/profile-diff-locatio
 import type { ProfileFunction } from '../../src/core/profile/profile-model';
 import type { FunctionHeat, SourceIndex } from '../../src/core/profile/source-index';
 import { renderProfileDiffBody } from '../../src/core/report/profile-diff-html';
+import { shareChange } from '../../src/core/report/profile-diff-table';
 import { writeFixtureTarGz } from './tar-fixtures';
 
 /** The header of an indexed profile: magic, then the format version (flags in the high bits). */
@@ -125,5 +126,6 @@ describe('PGO: Compare Profiles — core', () => {
     assert.doesNotMatch(html, /<a [^>]*><code>app::old/);
     assert.match(html, /different LLVM releases \(profile format 12 and 13\)/);
     assert.doesNotMatch(html, /<script/);
+    assert.deepEqual([shareChange(0.0043), shareChange(-0.125), shareChange(0.00001)], ['+0.43 pp', '−12.5 pp', '±0.00 pp']);
   });
 });

@@ -1,7 +1,7 @@
 import type { FunctionDelta, ProfileFilesDiff } from '../profile/profile-diff';
 import { percent } from '../util/format-number';
 import { escapeHtml as h } from './escape';
-import { diffNotes } from './profile-diff-table';
+import { diffNotes, shareChange } from './profile-diff-table';
 
 /**
  * "PGO: Compare Profiles" as an HTML body (the report's styles; no script): the overlap, then
@@ -29,12 +29,12 @@ export function renderProfileDiffBody(d: ProfileFilesDiff, names: { a: string; b
       out.push('<p class="pgo-muted">None.</p>');
       return;
     }
-    out.push('<table class="pgo-table"><thead><tr><th>function</th><th>share in A</th><th>share in B</th><th>change</th><th>count in A</th><th>count in B</th></tr></thead><tbody>');
+    out.push('<table class="pgo-table"><thead><tr><th>function</th><th>share in A</th><th>share in B</th><th>change (points)</th><th>count in A</th><th>count in B</th></tr></thead><tbody>');
     for (const r of rows) {
       const change = r.shareB - r.shareA;
       out.push(
         `<tr><td>${fn(r)}</td><td>${r.inA ? h(percent(r.shareA)) : '—'}</td><td>${r.inB ? h(percent(r.shareB)) : '—'}</td>` +
-          `<td>${change >= 0 ? '+' : '−'}${h(percent(Math.abs(change)))}</td>` +
+          `<td>${h(shareChange(change))}</td>` +
           `<td>${r.inA ? count(r.sumA) : '—'}</td><td>${r.inB ? count(r.sumB) : '—'}</td></tr>`,
       );
     }

@@ -17,7 +17,7 @@ export function formatProfileDiff(d: ProfileDiff & Partial<ProfileFilesDiff>, na
       out.push('  (none)');
       return;
     }
-    const cells = rows.map((r) => [percent(r.shareA), percent(r.shareB), `${r.shareB >= r.shareA ? '+' : '−'}${percent(Math.abs(r.shareB - r.shareA))}`, r.display]);
+    const cells = rows.map((r) => [percent(r.shareA), percent(r.shareB), shareChange(r.shareB - r.shareA), r.display]);
     const head = ['A', 'B', 'change', 'function'];
     const widths = [0, 1, 2].map((i) => Math.max((head[i] ?? '').length, ...cells.map((c) => (c[i] ?? '').length)));
     const fmt = (c: string[]): string => `  ${c.map((x, i) => (i < 3 ? x.padStart(widths[i] ?? 0) : x)).join('  ')}`;
@@ -38,4 +38,14 @@ export function diffNotes(d: Partial<ProfileFilesDiff>): string[] {
     notes.push(`A and B were written by different LLVM releases (profile format ${d.formatVersionA} and ${d.formatVersionB}): functions may differ only because the toolchain changed`);
   }
   return notes;
+}
+
+/**
+ * A change of share in percentage points, precise enough to tell small moves apart: "+0.43 pp",
+ * "−12.5 pp" (a change below 0.005 points reads "±0.00 pp").
+ */
+export function shareChange(delta: number): string {
+  const points = Math.abs(delta) * 100;
+  const text = points.toFixed(points < 10 ? 2 : 1);
+  return `${Number(text) === 0 ? '±' : delta > 0 ? '+' : '−'}${text} pp`;
 }
