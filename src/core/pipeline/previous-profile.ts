@@ -12,8 +12,9 @@ function sha256Of(file: string): string {
  * Before a merge replaces `<component>.profdata`, keep it (with its metadata and source index) as
  * `<component>/previous/`: the one earlier profile "PGO: Compare Profiles" offers. Exactly one copy
  * is kept. Each file is linked (or copied where links are not offered) under a temporary name and
- * renamed into place, so `previous/` holds whole files only; a crash before the merge's own
- * renames leaves previous equal to the current profile, which loses nothing. A new profile with
+ * renamed into place, so `previous/` holds whole files only. It runs before the merge's own renames:
+ * a crash between them leaves previous equal to the current profile (the older copy is gone, the
+ * last good profile never is), where the other order could lose the replaced one. A new profile with
  * the same bytes as the current one (a merge of the same run) leaves the older previous copy alone.
  * Returns whether previous/ was replaced.
  */
