@@ -18,7 +18,16 @@ const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const toDocs = process.argv.includes('--docs');
 const shots = join(repo, 'out', 'screenshots');
 mkdirSync(shots, { recursive: true });
-const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png', 'screenshot-report.png', 'screenshot-dependency-lens.png'];
+const SCREENSHOTS = [
+  'screenshot-palette.png',
+  'screenshot-task-terminal.png',
+  'screenshot-sidebar.png',
+  'screenshot-codelens.png',
+  'screenshot-hover.png',
+  'screenshot-report.png',
+  'screenshot-dependency-lens.png',
+  'screenshot-compare-profiles.png',
+];
 for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
 
@@ -175,6 +184,36 @@ const mainChecks = [
     await page.locator('.monaco-hover', { hasText: 'share of all counts' }).first().waitFor({ timeout: 10_000 });
     await settled(page); // the hover fades in
     await page.screenshot({ path: join(shots, 'screenshot-hover.png') });
+  }],
+
+  ['"PGO: Compare Profiles" compares the profile with the previous one, picked in two lists, and links functions to their source', async (page) => {
+    ensureProfile();
+    // A second, smaller workload run merged: the profile it replaces is kept as previous/.
+    for (const args of [['workload', 'pipeline', '--size', '100'], ['merge', 'pipeline']]) {
+      const r = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), ...args, '--workspace', folder], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`pgo ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+    }
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+    await (await findInCommandPalette(page, 'PGO: Compare Profiles', { timeoutMs: 30_000 })).click();
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'which profile?' }).waitFor({ timeout: 15_000 });
+    await widget.locator('.monaco-list-row', { hasText: 'current profile' }).first().click();
+    await widget.locator('.quick-input-title', { hasText: 'compare target/pgo/pipeline/pipeline.profdata with' }).waitFor({ timeout: 15_000 });
+    await widget.locator('.monaco-list-row', { hasText: 'Previous profile of pipeline' }).first().click();
+    await page.locator('.tab', { hasText: 'PGO: pipeline.profdata vs' }).first().waitFor({ timeout: 60_000 });
+    const diff = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await diff.locator('h1', { hasText: 'Compare profiles' }).waitFor({ timeout: 30_000 });
+    const rows = await diff.locator('table.pgo-table tbody tr').count();
+    if (rows < 2) throw new Error(`the comparison lists ${rows} functions`);
+    const link = diff.locator('a[href^="command:pgo.goToFunction"]', { hasText: 'pipeline::' }).first();
+    await link.waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+B'); // room for the tables
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-compare-profiles.png') });
+    await page.keyboard.press('Control+B');
+    // A function name opens its source file.
+    await link.click();
+    await page.locator('.tab', { hasText: /\.rs\b/ }).first().waitFor({ timeout: 30_000 });
   }],
 
   ['"PGO: Compare Builds" measures the variants, and "PGO: Show Report" opens the report with its plots', async (page) => {

@@ -23,6 +23,7 @@ import { functionDetailMarkdown } from './function-detail';
 import type { HeatIndex } from './heat-index';
 import type { HotPathAnnotations } from './hot-path-annotations';
 import { compareBuilds, type CompareOutcome } from './compare-builds';
+import { ProfileComparer, type CompareProfilesArgs, type CompareProfilesResult } from './compare-profiles';
 import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
 
@@ -77,7 +78,11 @@ function argsOf(arg: unknown): CommandArgs {
 }
 
 export class Commands {
-  constructor(private readonly d: CommandDeps) {}
+  private readonly comparer: ProfileComparer;
+
+  constructor(private readonly d: CommandDeps) {
+    this.comparer = new ProfileComparer(d.worker);
+  }
 
   register(): vscode.Disposable[] {
     const cmds: Record<string, (arg?: unknown) => Promise<unknown>> = {
@@ -103,8 +108,9 @@ export class Commands {
       'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
       'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
       'pgo.showReport': (a) => this.showReport(argsOf(a)),
+      'pgo.compareProfiles': (a) => this.compareProfiles(a),
     };
-    return Object.entries(cmds).map(([id, fn]) =>
+    const registered = Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
         try {
           return await fn(arg);
@@ -117,6 +123,15 @@ export class Commands {
         }
       }),
     );
+    return [...registered, this.comparer];
+  }
+
+  /** PGO: Compare Profiles (compare-profiles.ts); a sidebar node passes its component. */
+  private async compareProfiles(arg: unknown): Promise<CompareProfilesResult | undefined> {
+    const args: CommandArgs & CompareProfilesArgs = argsOf(arg); // an argument object passes through whole
+    const ws = await this.workspace(args);
+    if (!ws) return undefined;
+    return this.comparer.run(ws, args);
   }
 
   /** The workspace to act on, loaded, with its engine context; an error message that says what to do otherwise. */

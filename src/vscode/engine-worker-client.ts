@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ChecklistItem } from '../core/bench/checklist';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
+import type { ProfileComparison, ProfileSource } from '../core/commands/compare-profiles';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
 import { ConfigError } from '../core/config/load-config';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
@@ -55,6 +56,16 @@ export class EngineWorker {
   /** The core's delete-profile, run in the worker. */
   async deleteProfile(ctx: EngineContext, component: string): Promise<string[]> {
     return (await this.request({ op: 'deleteProfile', project: ctx.project, component })).value as string[];
+  }
+
+  /** PGO: Compare Profiles: B against the baseline A, read and compared in the worker. */
+  async compareProfiles(llvmProfdata: string, a: ProfileSource, b: ProfileSource, top: number, signal?: AbortSignal): Promise<ProfileComparison> {
+    return (await this.request({ op: 'compareProfiles', llvmProfdata, a, b, top }, signal)).value as ProfileComparison;
+  }
+
+  /** The components whose profiles a `pgo archive` file holds (the archive is read in the worker). */
+  async archivedComponents(archive: string): Promise<string[]> {
+    return (await this.request({ op: 'archivedComponents', archive })).value as string[];
   }
 
   /** A workspace's project (cargo metadata, pgo.yaml, the settings), loaded in the worker. */

@@ -1,5 +1,6 @@
 import type { ChecklistItem } from '../core/bench/checklist';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
+import type { ProfileComparison, ProfileSource } from '../core/commands/compare-profiles';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { ConfigProblem } from '../core/config/load-config';
 import type { PgoErrorKind } from '../core/errors';
@@ -26,6 +27,10 @@ export type WorkerRequest =
   /** Recursive deletes of build folders (gigabytes): clean, and delete-profile alike. */
   | { id: number; op: 'clean'; project: Project; component?: string }
   | { id: number; op: 'deleteProfile'; project: Project; component: string }
+  /** PGO: Compare Profiles: two profiles (files or archived) read and compared. */
+  | { id: number; op: 'compareProfiles'; llvmProfdata: string; a: ProfileSource; b: ProfileSource; top: number }
+  /** The components whose profiles each `pgo archive` file holds. */
+  | { id: number; op: 'archivedComponents'; archive: string }
   /** The sidebar's checklist of one component: its freshness check hashes every workspace source. */
   | { id: number; op: 'checklist'; project: Project; component: string }
   /** The report panel's data (bench results, checklists, hottest functions): reads and hashes files. */
@@ -40,7 +45,7 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | string[] | ChecklistItem[] | ReportData | undefined }
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | ProfileComparison | string[] | ChecklistItem[] | ReportData | undefined }
   /** `problems`: a pgo.yaml error's positions (ConfigError), for the sidebar. */
   | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind; problems?: ConfigProblem[] } };
 

@@ -5,6 +5,8 @@ import { checkPrerequisites } from '../core/commands/doctor';
 import { ConfigError } from '../core/config/load-config';
 import { loadProject } from '../core/config/resolve-project';
 import { readHotFunctions } from '../core/commands/show-profile';
+import { compareProfileSources } from '../core/commands/compare-profiles';
+import { archivedComponents } from '../core/pipeline/archived-profile';
 import { engineContextOf, findMatchedProfdata, readToolchain } from '../core/pipeline/engine-context';
 import { isPgoError, errorMessage } from '../core/errors';
 import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
@@ -56,6 +58,12 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
     const ctx = engineContextOf(req.project);
     const removed = req.op === 'clean' ? clean(ctx, req.component).removed : deleteProfiles(ctx, req.component);
     return { id: req.id, ok: true, value: removed };
+  }
+  if (req.op === 'compareProfiles') {
+    return { id: req.id, ok: true, value: await compareProfileSources(req.llvmProfdata, req.a, req.b, { top: req.top, signal }) };
+  }
+  if (req.op === 'archivedComponents') {
+    return { id: req.id, ok: true, value: await archivedComponents(req.archive) };
   }
   if (req.op === 'checklist' || req.op === 'reportData') {
     const components = req.project.components.filter((c) => req.component === 'all' || c.name === req.component);

@@ -5,6 +5,7 @@ import { PgoError } from '../../src/core/errors';
 import type { FunctionHeat, SourceIndex } from '../../src/core/profile/source-index';
 import { EngineWorker } from '../../src/vscode/engine-worker-client';
 import { tempDir } from './helpers';
+import { writeFixtureTarGz } from './tar-fixtures';
 
 /** The extension's worker thread, run from the compiled sources (the bundle is the same code). */
 describe('engine worker', () => {
@@ -33,5 +34,17 @@ describe('engine worker', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'empty.profdata'), '');
     await assert.rejects(worker.hotFunctions('llvm-profdata', path.join(dir, 'empty.profdata'), 10), (e: PgoError) => e instanceof PgoError && /is empty/.test(e.message) && /run the pipeline again/.test(e.fix ?? ''));
+  });
+
+  it('Compare Profiles: lists an archive\'s profiles, and refuses one file twice before reading it', async () => {
+    const dir = tempDir();
+    const archive = await writeFixtureTarGz(path.join(dir, 'pgo-profiles-x.tar.gz'), [{ name: 'app/app.profdata', data: 'A' }]);
+    assert.deepEqual(await worker.archivedComponents(archive), ['app']);
+    await assert.rejects(worker.compareProfiles('llvm-profdata', { archive, component: 'other' }, { file: archive }, 10), /holds no profile of "other"/);
+    fs.writeFileSync(path.join(dir, 'a.profdata'), 'x');
+    await assert.rejects(
+      worker.compareProfiles('llvm-profdata', { file: path.join(dir, 'a.profdata') }, { file: path.join(dir, 'a.profdata') }, 10),
+      (e: PgoError) => e instanceof PgoError && /A and B are the same file/.test(e.message) && /compare it with another profile/.test(e.fix ?? ''),
+    );
   });
 });

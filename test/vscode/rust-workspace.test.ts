@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import type { PgoExtensionApi } from '../../src/vscode/extension';
 import type { TaskOutcome } from '../../src/vscode/task-runner';
 import type { CompareOutcome } from '../../src/vscode/compare-builds';
+import type { CompareProfilesResult } from '../../src/vscode/compare-profiles';
+import { escapeHtml } from '../../src/core/report/escape';
 import { readBenchProgress } from '../../src/core/bench/bench-progress';
 import { allNodes, api, decorated, EXTENSION_ID, folder, runCli } from './vscode-test-helpers';
 
@@ -199,6 +201,51 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.ok(rows.length >= 10);
     assert.ok(rows.some((r) => r.display.startsWith('pipeline::')), rows.map((r) => r.display).join('\n'));
     assert.ok(rows.every((r) => !/17h[0-9a-f]{16}E/.test(r.display)));
+  });
+
+  it('Compare Profiles (with arguments) shows what a new workload run moved, each function linked to its source', async () => {
+    const a = await api();
+    await withGoodProfile(a);
+    const profdata = path.join(pgoDir(), 'pipeline', 'pipeline.profdata');
+    const good = fs.readFileSync(profdata);
+    // A smaller workload run merged again: the merge keeps the profile it replaces as previous/.
+    for (const args of [['workload', 'pipeline', '--size', '40'], ['merge', 'pipeline']]) {
+      const r = await runCli(a.cliPath, [...args, '--workspace', folder()]);
+      assert.equal(r.code, 0, r.output);
+    }
+    assert.deepEqual(fs.readFileSync(path.join(pgoDir(), 'pipeline', 'previous', 'pipeline.profdata')), good);
+    await a.registry.touch();
+    const result = (await vscode.commands.executeCommand('pgo.compareProfiles', { component: 'pipeline', against: 'previous' })) as CompareProfilesResult | undefined;
+    assert.ok(result, 'the command returned its comparison');
+    assert.equal(result.b, path.join('target', 'pgo', 'pipeline', 'pipeline.profdata'));
+    assert.match(result.a, /previous/);
+    const listed = [...result.diff.hotter, ...result.diff.colder];
+    assert.ok(listed.some((f) => f.display.startsWith('pipeline::')), `the parser's functions moved: ${listed.map((f) => f.display).join(', ')}`);
+    for (const f of listed) assert.ok(result.html.includes(escapeHtml(f.display)), `${f.display} is shown`);
+    // A workspace function is linked to its fn line, and the link opens it.
+    const linked = listed.find((f) => result.locations[f.display]?.file.startsWith(folder()));
+    const at = linked && result.locations[linked.display];
+    assert.ok(linked && at, `a listed workspace function has a known source: ${JSON.stringify(result.locations)}`);
+    const href = `command:pgo.goToFunction?${encodeURIComponent(JSON.stringify([{ file: at.file, line: at.line, display: linked.display }]))}`;
+    assert.ok(result.html.includes(escapeHtml(href)), 'the page links the function to pgo.goToFunction');
+    await vscode.commands.executeCommand('pgo.goToFunction', { file: at.file, line: at.line, display: linked.display });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, at.file);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, at.line - 1, 'at the fn line the profile recorded');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Against a `pgo archive` of the current profiles (unpacked in the worker): the same bytes.
+    const archive = (await vscode.commands.executeCommand('pgo.archiveProfiles', { file: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pgo-compare-')), 'kept.tar.gz') })) as string;
+    try {
+      const same = (await vscode.commands.executeCommand('pgo.compareProfiles', { component: 'pipeline', against: archive })) as CompareProfilesResult | undefined;
+      assert.ok(same, 'compared with the archived profile');
+      assert.equal(same.a, 'kept.tar.gz › pipeline');
+      assert.equal(same.diff.identical, true);
+      assert.match(same.html, /A and B hold the same bytes/);
+    } finally {
+      fs.rmSync(path.dirname(archive), { recursive: true, force: true });
+    }
+    // No profile of daw yet: an error (shown, not thrown), no result.
+    assert.equal(await vscode.commands.executeCommand('pgo.compareProfiles', { component: 'daw', against: 'previous' }), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Check Prerequisites reports every check, with the matched llvm-profdata', async () => {

@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Project, ResolvedComponent } from '../config/resolve-project';
 import { binarySizeLimitBytes } from '../config/binary-size-limit';
 import { ArtifactLayout } from '../pipeline/artifact-layout';
 import { readMetadata } from '../pipeline/profile-metadata';
+import { findProfileArchives } from '../pipeline/archived-profile';
 import type { DoctorReport } from '../toolchain/doctor';
 import { readJson } from '../util/read-json';
 import { sourceHash } from '../workspace/source-state';
@@ -15,29 +15,13 @@ export function verifyRecordFile(layout: ArtifactLayout, component: string): str
   return path.join(layout.componentDir(component), 'verify.json');
 }
 
-const ARCHIVE_RE = /^pgo-profiles-.*\.tar\.gz$/;
-
 /**
  * The newest `pgo-profiles-*.tar.gz` (the default name `pgo archive` writes) in the workspace root
  * or the artifact root. Archives written elsewhere with --output are not seen: the checklist then
  * says "todo", which is the safe side.
  */
 export function newestProfileArchive(project: Project): { file: string; mtime: Date } | undefined {
-  let best: { file: string; mtime: Date } | undefined;
-  for (const dir of [project.workspace.root, project.artifactRoot]) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).filter((n) => ARCHIVE_RE.test(n));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      const file = path.join(dir, n);
-      const mtime = fs.statSync(file).mtime;
-      if (!best || mtime > best.mtime) best = { file, mtime };
-    }
-  }
-  return best;
+  return findProfileArchives([project.workspace.root, project.artifactRoot])[0];
 }
 
 export interface GatherOptions {

@@ -23,6 +23,7 @@ export function isLockFileName(name: string): boolean {
  *   <root>/<component>/instrumented/        cargo target dir of the instrumented build
  *   <root>/<component>/raw/<run-id>/<wl>/   .profraw files of one workload run, per command
  *   <root>/<component>/<component>.profdata the last good merged profile (+ .json metadata)
+ *   <root>/<component>/previous/            the one it replaced (same file names), for comparisons
  *   <root>/<component>/optimized/           cargo target dir of the profile-guided build
  */
 export class ArtifactLayout {
@@ -150,6 +151,15 @@ export class ArtifactLayout {
   /** A profile and what belongs to it: what archive keeps and delete removes. */
   profileFiles(component: string): string[] {
     return [this.profdata(component), this.metadata(component), this.sourceIndex(component)];
+  }
+
+  /** Where a merge keeps the profile it replaced (one copy: PGO: Compare Profiles' "previous"). */
+  previousDir(component: string): string {
+    return path.join(this.componentDir(component), 'previous');
+  }
+
+  previousProfdata(component: string): string {
+    return path.join(this.previousDir(component), `${component}.profdata`);
   }
 
   /** The settings the instrumented build used, so the optimized build can prove it matches. */

@@ -22,6 +22,7 @@ import { instrumentedFunctionNames } from '../profile/elf-prf-names';
 import { workspaceCrates } from './optimize-phase';
 import { judgeProfile, type ProfileQuality } from './profile-quality';
 import type { InstrumentStamp } from './instrument-phase';
+import { keepPreviousProfile } from './previous-profile';
 
 /** What `llvm-profdata merge` says when it is older than the profiles (the version trap). */
 const VERSION_TRAP = /unsupported instrumentation profile format version|raw profile version mismatch|Unsupported version/i;
@@ -323,6 +324,8 @@ export async function mergePhase(ctx: BuildContext, component: ResolvedComponent
     fs.writeFileSync(tmpMeta, `${JSON.stringify(meta, null, 2)}\n`);
     // All three on disk before any rename: a crash must not leave an empty profile in place.
     for (const f of [tmp, tmpIndex, tmpMeta]) syncFile(f);
+    // The profile being replaced is kept as previous/ first (for PGO: Compare Profiles).
+    keepPreviousProfile(ctx.layout, component.name, sha256);
     // The profile first, then its metadata: a crash between leaves a newer profile with older
     // metadata, which the sha256 in the metadata exposes as stale.
     fs.renameSync(tmp, target);

@@ -36,3 +36,23 @@ export function checkProfdataFile(file: string, expectedSize?: number): Profdata
   }
   return undefined;
 }
+
+/**
+ * The indexed profile's format version (the low 32 bits of the header's second word; the high ones are
+ * flags), or undefined when the file is not an indexed profile. Each LLVM release reads the versions
+ * up to its own: LLVM 22 writes and reads version 13.
+ */
+export function indexedFormatVersion(file: string): number | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(16);
+      if (fs.readSync(fd, head, 0, 16, 0) < 16 || !head.subarray(0, 8).equals(INDEXED_MAGIC)) return undefined;
+      return Number(head.readBigUInt64LE(8) & 0xffffffffn);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}

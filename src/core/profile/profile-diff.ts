@@ -40,6 +40,15 @@ export interface ProfileDiff {
   vanished: FunctionDelta[];
 }
 
+/** A diff of two profile files, with what the files themselves tell. */
+export interface ProfileFilesDiff extends ProfileDiff {
+  /** The two files hold the same bytes: every share is unchanged. */
+  identical: boolean;
+  /** Indexed profile format versions (differ when two LLVM releases wrote them). */
+  formatVersionA?: number;
+  formatVersionB?: number;
+}
+
 export interface DiffOptions {
   /** Rows per list (default 10). */
   top?: number;
