@@ -25,6 +25,7 @@ import type { HotPathAnnotations } from './hot-path-annotations';
 import { compareBuilds, type CompareOutcome } from './compare-builds';
 import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
+import { ConfigWriters, type CreateWorkloadArgs } from './config-writers';
 
 /**
  * Every command takes an optional argument object, so tests and keybindings can run it without
@@ -74,7 +75,10 @@ function argsOf(arg: unknown): CommandArgs {
 }
 
 export class Commands {
-  constructor(private readonly d: CommandDeps) {}
+  private readonly writers: ConfigWriters;
+  constructor(private readonly d: CommandDeps) {
+    this.writers = new ConfigWriters(d.registry, d.log);
+  }
 
   register(): vscode.Disposable[] {
     const cmds: Record<string, (arg?: unknown) => Promise<unknown>> = {
@@ -100,6 +104,8 @@ export class Commands {
       'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
       'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
       'pgo.showReport': (a) => this.showReport(argsOf(a)),
+      'pgo.createWorkload': (a) => this.writers.createWorkload(argsOf(a) as CreateWorkloadArgs),
+      'pgo.addTasks': (a) => this.writers.addTasks(argsOf(a)),
     };
     return Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
