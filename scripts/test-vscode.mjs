@@ -24,6 +24,8 @@ try {
   // A copy of the example, so the suite's builds and settings never touch the repository.
   const example = join(scratch, 'midi-studio');
   cpSync(join(repo, 'examples', 'midi-studio'), example, { recursive: true, filter: (p) => basename(p) !== 'target' });
+  const realworld = join(scratch, 'realworld');
+  cpSync(join(repo, 'test', 'fixtures', 'realworld'), realworld, { recursive: true, filter: (p) => basename(p) !== 'target' });
   const plain = join(scratch, 'notes');
   mkdirSync(plain);
   writeFileSync(join(plain, 'README.md'), '# Not a Rust project\n');
@@ -31,6 +33,7 @@ try {
   const all = [
     ['rust-workspace', example, 15 * 60_000],
     ['non-rust-folder', plain, 3 * 60_000],
+    ['first-workload', realworld, 10 * 60_000],
   ];
   const only = process.env.PGO_VSCODE_SUITES?.split(',').filter(Boolean);
   const unknown = (only ?? []).filter((name) => !all.some(([suite]) => suite === name));
