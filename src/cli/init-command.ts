@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ExitCode } from '../core/errors';
+import { ExitCode, PgoError } from '../core/errors';
 import { initConfig } from '../core/commands/init';
 import { writeMakefileTargets } from '../core/commands/makefile-targets';
 import { loadProject } from '../core/config/resolve-project';
@@ -13,6 +13,7 @@ import type { CliArgs } from './cli-args';
  */
 export async function initCommand(args: CliArgs, print: (s: string) => void): Promise<number> {
   if (args.makefile) {
+    if (args.component) throw new PgoError(`init --makefile writes targets for every component, not one (${args.component})`, 'run `pgo init --makefile` alone', ExitCode.Usage);
     const project = await loadProject(args.workspace);
     const file = path.resolve(args.output ?? path.join(project.workspace.root, 'Makefile'));
     const r = writeMakefileTargets(project.workspace.root, project.components.map((c) => c.name), file);

@@ -133,6 +133,7 @@ describe('pgo init', () => {
     assert.match(fs.readFileSync(`${file}.bak`, 'utf8'), /# mine/);
     assert.equal(fs.readFileSync(file, 'utf8'), written);
     rejects(() => initConfig(ws, { args: ['1'] }), /no --bin says which binary/);
+    rejects(() => initConfig(ws, { args: [], component: 'daw' }), /no --bin is given/);
   });
 });
 

@@ -38,6 +38,9 @@ export function initConfig(ws: CargoWorkspace, opts: InitOptions): InitResult {
   const file = path.join(ws.root, CONFIG_FILE_NAME);
   const binaries = workspaceBinaries(ws);
   if (opts.name !== undefined && opts.bin === undefined) throw new PgoError('--name names the workload of --bin', 'e.g. `pgo init --bin app --name large-input -- input/large.txt`', ExitCode.Usage);
+  if (opts.component !== undefined && opts.bin === undefined) {
+    throw new PgoError(`a component (${opts.component}) says where the --bin workload goes, but no --bin is given`, `e.g. \`pgo init ${opts.component} --bin ${binaries[0]?.name ?? 'app'} -- ARGS…\`; \`pgo init\` alone writes every component`, ExitCode.Usage);
+  }
   if (opts.args.length > 0 && opts.bin === undefined) {
     throw new PgoError(`arguments after -- (${opts.args.join(' ')}) are the binary's, but no --bin says which binary`, `e.g. \`pgo init --bin ${binaries[0]?.name ?? 'app'} -- ${opts.args.join(' ')}\``, ExitCode.Usage);
   }
