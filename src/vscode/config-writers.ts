@@ -10,6 +10,7 @@ import { NAME_PATTERN } from '../core/config/pgo-yaml-spec';
 import { defaultWorkloadName, PLACEHOLDER_ARGS } from '../core/config/starter-config';
 import { errorMessage } from '../core/errors';
 import { loadCargoWorkspace } from '../core/workspace/cargo-workspace';
+import { writeFileAtomic } from '../core/util/atomic-write';
 import type { WorkspaceRegistry } from './workspace-registry';
 
 /** Create Workload's arguments, for tests and keybindings: each one given skips its prompt. */
@@ -39,8 +40,8 @@ export interface AddedTasks {
 
 /**
  * PGO: Create Workload and PGO: Add Tasks to tasks.json: the core writes the text (add-workload.ts,
- * tasks-json.ts), this layer asks for what is missing and edits the file through its document, so
- * an open editor (even with unsaved changes) is edited in place and undo works.
+ * tasks-json.ts), this layer asks for what is missing and writes the file (an editor holding unsaved
+ * changes of it is edited in place instead, so those changes are kept).
  */
 export class ConfigWriters {
   constructor(
@@ -98,8 +99,8 @@ export class ConfigWriters {
 
     const file = path.join(ws.root, CONFIG_FILE_NAME);
     const uri = vscode.Uri.file(file);
-    const doc = fs.existsSync(file) ? await vscode.workspace.openTextDocument(uri) : undefined;
-    const current = doc?.getText();
+    const doc = unsavedDocument(uri);
+    const current = doc ? doc.getText() : readIfExists(file);
     const taken = new Set<string>();
     try {
       // Names in use, so the suggestion is free (the starter's `--help` placeholder may be reused).
@@ -122,13 +123,7 @@ export class ConfigWriters {
     if (!name) return undefined;
 
     const added = addWorkload(current, file, cargo, { bin, args, name, component: a.component });
-    if (doc) {
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), added.text);
-      if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save())) throw new Error(`could not write ${file}`);
-    } else {
-      fs.writeFileSync(file, added.text, { flag: 'wx' }); // never over a file created meanwhile
-    }
+    await writeText(uri, doc, current, added.text);
     this.log.info(`${added.created ? 'created' : 'edited'} ${file}: workload "${added.name}" of ${added.component}: ${bin} ${args.join(' ')}`);
     const at = new vscode.Position(added.line - 1, 0);
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at) });
@@ -150,19 +145,10 @@ export class ConfigWriters {
     const rel = path.relative(ws.folder.uri.fsPath, ws.root).split(path.sep).join('/');
     const entries = pgoTaskEntries(ws.project.components.map((c) => ({ name: c.name, hasBenchmarks: c.benchmarks.length > 0 })), rel || undefined);
     const uri = vscode.Uri.joinPath(ws.folder.uri, '.vscode', 'tasks.json');
-    const exists = fs.existsSync(uri.fsPath);
-    const doc = exists ? await vscode.workspace.openTextDocument(uri) : undefined;
-    const r = addTaskEntries(doc?.getText(), entries, uri.fsPath);
-    if (r.added.length > 0) {
-      if (doc) {
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), r.text);
-        if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save())) throw new Error(`could not write ${uri.fsPath}`);
-      } else {
-        fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-        fs.writeFileSync(uri.fsPath, r.text, { flag: 'wx' });
-      }
-    }
+    const doc = unsavedDocument(uri);
+    const current = doc ? doc.getText() : readIfExists(uri.fsPath);
+    const r = addTaskEntries(current, entries, uri.fsPath);
+    if (r.added.length > 0) await writeText(uri, doc, current, r.text);
     const said = r.added.length > 0 ? `added ${r.added.join(', ')}` : 'nothing to add';
     this.log.info(`${uri.fsPath}: ${said}${r.existing.length > 0 ? `; already there: ${r.existing.join(', ')}` : ''}`);
     void vscode.window
@@ -172,4 +158,35 @@ export class ConfigWriters {
       });
     return { file: uri.fsPath, added: r.added, existing: r.existing };
   }
+}
+
+/** An editor's unsaved text of the file, if it has some: then the edit goes there (the user's changes win). */
+function unsavedDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.isDirty && d.uri.fsPath === uri.fsPath);
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The new text into an unsaved editor (then saved), else onto disk, where a clean editor of the
+ * file follows: a clean document may not have caught up with the file yet, so it is not the source.
+ */
+async function writeText(uri: vscode.Uri, doc: vscode.TextDocument | undefined, current: string | undefined, text: string): Promise<void> {
+  if (doc) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save())) throw new Error(`could not write ${uri.fsPath}`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+  // A new file never replaces one created meanwhile; an existing one is replaced whole, atomically.
+  if (current === undefined) fs.writeFileSync(uri.fsPath, text, { flag: 'wx' });
+  else writeFileAtomic(uri.fsPath, text);
 }

@@ -40,6 +40,23 @@ function tasksConfigChanged(boundMs = 60_000): Promise<void> {
   });
 }
 
+/** Resolves once `doc` holds `text` (now, or at a later change event); rejects after `boundMs`, a bound on failure. */
+function caughtUp(doc: vscode.TextDocument, text: string, boundMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      sub.dispose();
+      clearTimeout(bound);
+      if (err) reject(err);
+      else resolve();
+    };
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === doc && doc.getText() === text) done();
+    });
+    const bound = setTimeout(() => done(new Error(`${doc.uri.fsPath} never showed the text on disk`)), boundMs);
+    if (doc.getText() === text) done();
+  });
+}
+
 /**
  * Issue 11 in VS Code, on a copy of test/fixtures/realworld (a binary crate without tests or
  * pgo.yaml): the default workload's pipeline fails with exit 7; Create Workload writes a workload
@@ -80,7 +97,7 @@ describe('a binary crate without tests: Create Workload, Add Tasks', () => {
     assert.ok(meta.applied.applied / meta.applied.instrumented >= 0.9, JSON.stringify(meta.applied));
   });
 
-  it("Create Workload on an existing pgo.yaml adds the workload and keeps the user's comments; a shell operator is refused", async () => {
+  it("Create Workload on an existing pgo.yaml adds the workload and keeps the user's comments, saved or not; a shell operator is refused", async () => {
     await api();
     fs.appendFileSync(yamlFile(), '# my own note\n');
     const before = fs.readFileSync(yamlFile(), 'utf8');
@@ -89,9 +106,21 @@ describe('a binary crate without tests: Create Workload, Add Tasks', () => {
     const after = fs.readFileSync(yamlFile(), 'utf8');
     assert.match(after, /# my own note\n/);
     assert.equal(after.split('\n')[added.line], '        command: ["{bin:realworld}", "500", "two words"]');
+    // Unsaved changes in an editor of pgo.yaml are kept: the workload is added there, then saved.
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(yamlFile()));
+    await caughtUp(editor.document, after); // the open editor reloads the file written on disk
+    assert.ok(await editor.edit((e) => e.insert(editor.document.positionAt(editor.document.getText().length), '# unsaved note\n')));
+    assert.equal(editor.document.isDirty, true);
+    const third = (await vscode.commands.executeCommand('pgo.createWorkload', { bin: 'realworld', args: ['100'], name: 'tiny' })) as CreatedWorkload;
+    assert.equal(third.name, 'tiny');
+    assert.equal(editor.document.isDirty, false, 'saved');
+    const saved = fs.readFileSync(yamlFile(), 'utf8');
+    assert.match(saved, /# unsaved note\n/);
+    assert.equal(saved.split('\n')[third.line], '        command: ["{bin:realworld}", "100"]');
+
     const refused = await vscode.commands.executeCommand('pgo.createWorkload', { bin: 'realworld', args: '500 | sort', name: 'piped' });
     assert.equal(refused, undefined);
-    assert.equal(fs.readFileSync(yamlFile(), 'utf8'), after, 'pgo.yaml is unchanged');
+    assert.equal(fs.readFileSync(yamlFile(), 'utf8'), saved, 'pgo.yaml is unchanged');
     assert.notEqual(before, after);
   });
 
