@@ -27,6 +27,7 @@ const SCREENSHOTS = [
   'screenshot-report.png',
   'screenshot-dependency-lens.png',
   'screenshot-compare-profiles.png',
+  'screenshot-create-workload.png',
 ];
 for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
@@ -320,6 +321,50 @@ if (wb) {
     } finally {
       if (results.at(-1)?.state === 'failed') console.log(`  (code-server log: ${dep.server.logFile})`);
       await dep.close();
+// Issue 11 on a binary crate without tests (test/fixtures/realworld): the default workload's
+// pipeline fails with exit code 7; the notification's "Create Workload" asks for the arguments and
+// the name and writes pgo.yaml; its "Run Pipeline" then gives a profile that applies.
+{
+  const title = 'a crate without tests: the exit-7 notification offers Create Workload; its prompts write pgo.yaml, and Run Pipeline applies the profile';
+  const crate = join(scratch, 'realworld');
+  cpSync(join(repo, 'test', 'fixtures', 'realworld'), crate, { recursive: true, filter: (p) => basename(p) !== 'target' });
+  let session;
+  try {
+    session = await openWorkbench({ folder: crate, extensionDevelopmentPath: repo, viewport: { width: 1440, height: 900 } });
+  } catch (e) {
+    await check(title, () => Promise.reject(new Error(`the workbench did not open: ${e.message}`)));
+  }
+  if (session) {
+    try {
+      await check(title, async () => {
+        const p = session.page;
+        await (await findInCommandPalette(p, 'PGO: Build Pipeline', { timeoutMs: 60_000 })).click();
+        // One component, whose default workload has no {size}: no prompt; the run ends with exit 7.
+        const create = p.locator('.notification-toast', { hasText: /ran no code of realworld/ }).locator('.monaco-button', { hasText: 'Create Workload' });
+        await create.first().waitFor({ timeout: 10 * 60_000 });
+        await create.first().click();
+        const widget = p.locator('.quick-input-widget');
+        await widget.locator('.quick-input-title', { hasText: 'arguments of realworld' }).waitFor({ timeout: 15_000 });
+        await widget.locator('input').fill('3000');
+        await widget.locator('input').press('Enter');
+        await widget.locator('.quick-input-title', { hasText: 'name' }).waitFor({ timeout: 15_000 });
+        await widget.locator('input').press('Enter'); // the suggested name
+        const run = p.locator('.notification-toast', { hasText: 'runs realworld 3000' }).locator('.monaco-button', { hasText: 'Run Pipeline' });
+        await run.first().waitFor({ timeout: 30_000 });
+        await p.locator('.monaco-editor .view-line', { hasText: 'realworld-run' }).first().waitFor({ timeout: 15_000 });
+        const yaml = readFileSync(join(crate, 'pgo.yaml'), 'utf8');
+        if (!yaml.includes('command: ["{bin:realworld}", "3000"]')) throw new Error(`pgo.yaml reads:\n${yaml}`);
+        await settled(p);
+        await p.screenshot({ path: join(shots, 'screenshot-create-workload.png') });
+        await run.first().click();
+        await p.locator('.statusbar-item', { hasText: /PGO: applied \d+\/\d+/ }).first().waitFor({ timeout: 10 * 60_000 });
+        const meta = JSON.parse(readFileSync(join(crate, 'target', 'pgo', 'realworld', 'realworld.profdata.json'), 'utf8'));
+        const a = meta.applied;
+        if (!a || a.workspaceApplied / a.workspaceInstrumented < 0.9) throw new Error(`the profile applied to ${JSON.stringify(a)}`);
+      }, session.page);
+    } finally {
+      if (results.at(-1)?.state === 'failed') console.log(`  (code-server log: ${session.server.logFile})`);
+      await session.close();
     }
   }
 }

@@ -28,6 +28,8 @@ try {
   cpSync(join(repo, 'examples', 'midi-studio'), example, { recursive: true, filter: (p) => basename(p) !== 'target' });
   const nested = join(scratch, 'nested-roots');
   cpSync(join(repo, 'test', 'fixtures', 'nested-roots'), nested, { recursive: true, filter: (p) => basename(p) !== 'target' });
+  const realworld = join(scratch, 'realworld');
+  cpSync(join(repo, 'test', 'fixtures', 'realworld'), realworld, { recursive: true, filter: (p) => basename(p) !== 'target' });
   const plain = join(scratch, 'notes');
   mkdirSync(plain);
   writeFileSync(join(plain, 'README.md'), '# Not a Rust project\n');
@@ -47,6 +49,7 @@ try {
     ['nested-roots', nested, 3 * 60_000],
     ['rustup-llvm-tools', rustupExample, 10 * 60_000, rustupTools],
     ['dependencies', join(pathDep, 'app'), 8 * 60_000, rustupTools],
+    ['first-workload', realworld, 10 * 60_000],
   ];
   const only = process.env.PGO_VSCODE_SUITES?.split(',').filter(Boolean);
   const unknown = (only ?? []).filter((name) => !all.some(([suite]) => suite === name));

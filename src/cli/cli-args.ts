@@ -36,6 +36,11 @@ const COMMAND_TABLE = {
     operand: 'component',
   },
   verify: { usage: 'verify [component]', help: "run the component's tests (cargo test) built with the PGO profile and settings", operand: 'component' },
+  init: {
+    usage: 'init [component]',
+    help: "write a commented pgo.yaml with a workload running each of the workspace's binaries (an existing one is kept); --bin NAME -- ARGS… fills in one workload (added to an existing pgo.yaml); --makefile writes Makefile targets instead",
+    operand: 'component',
+  },
   report: { usage: 'report [component|all]', help: 'write <artifact dir>/report/index.html (plots, offline) and report.md', operand: 'component' },
   help: { usage: 'help', help: '', operand: 'component' },
 } as const satisfies Record<string, CommandSpec>;
@@ -69,6 +74,12 @@ export interface CliArgs {
   budget?: number;
   variants?: string[];
   seed?: number;
+  /** `init --bin NAME [--name W] -- ARGS…`: the workload to fill in; `--makefile`; `--force`. */
+  bin?: string;
+  workloadName?: string;
+  binArgs: string[];
+  makefile: boolean;
+  force: boolean;
 }
 
 type OptionSpec =
@@ -104,7 +115,9 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   },
   'min-free-gb': { type: 'string', arg: 'N', example: '4', help: "doctor's free-disk-space threshold (default: pgo.yaml, else 8)", apply: (a, v, f) => (a.minFreeGb = nonNegative(f, v)) },
   top: { type: 'string', arg: 'N', example: '50', help: 'rows for `show` (default 20)', apply: (a, v, f) => (a.top = wholeNumber(f, v)) },
-  output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz', apply: (a, v) => (a.output = v) },
+  output: { type: 'string', arg: 'FILE', help: 'archive: where to write the .tar.gz; init --makefile: the Makefile (default ./Makefile)', apply: (a, v) => (a.output = v) },
+  bin: { type: 'string', arg: 'NAME', example: 'my-app', help: 'init: the binary whose workload to write; its arguments follow `--`', apply: (a, v) => (a.bin = v) },
+  name: { type: 'string', arg: 'NAME', example: 'large-input', help: 'init: the name of the --bin workload (default NAME-run)', apply: (a, v) => (a.workloadName = v) },
   add: {
     type: 'string',
     arg: 'PATH',
@@ -136,6 +149,8 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
     },
   },
   seed: { type: 'string', arg: 'N', example: '42', help: 'bench: seed of the shuffled run order (default 1)', apply: (a, v, f) => (a.seed = wholeNumber(f, v)) },
+  makefile: { type: 'boolean', help: 'init: add pgo-build, pgo-<component>, pgo-clean targets to the Makefile (existing targets are kept)', apply: (a, v) => (a.makefile = v) },
+  force: { type: 'boolean', help: 'init: replace an existing pgo.yaml (the old one is kept as pgo.yaml.bak)', apply: (a, v) => (a.force = v) },
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
   json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
@@ -168,7 +183,7 @@ function resolveOption(name: string): { spec: OptionSpec; negated: boolean } | u
 }
 
 export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
-  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, added: [], top: 20, json: false };
+  const args: CliArgs = { command: 'help', workspace: cwd, rustflags: [], skipCorrupt: false, added: [], top: 20, json: false, binArgs: [], makefile: false, force: false };
   // strict: false, so an unknown option reaches us (for our own message and exit code 2) and a
   // value may start with a dash (`--rustflag -Ctarget-cpu=native`); the tokens keep the order.
   const { tokens } = parseArgs({
@@ -179,8 +194,12 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
     tokens: true,
   });
   const positional: string[] = [];
+  // After `--`: the binary's own arguments for `init --bin` (other commands take them as before).
+  const afterDashes: string[] = [];
+  let dashes = false;
   for (const token of tokens) {
-    if (token.kind === 'positional') positional.push(token.value);
+    if (token.kind === 'option-terminator') dashes = true;
+    if (token.kind === 'positional') (dashes ? afterDashes : positional).push(token.value);
     if (token.kind !== 'option') continue;
     const flag = token.rawName;
     const found = resolveOption(token.name);
@@ -206,6 +225,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
       spec.apply(args, value);
     }
   }
+  if (positional[0] === 'init') args.binArgs = afterDashes;
+  else positional.push(...afterDashes);
   const [command, operand, ...rest] = positional;
   if (command === undefined) return args;
   if (!Object.hasOwn(COMMAND_TABLE, command)) {
@@ -226,6 +247,14 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   }
   if (args.added.length > 0 && args.command !== 'merge' && args.command !== 'pipeline') {
     throw usage(`--add belongs to merge (or pipeline), not ${args.command}`, `e.g. \`pgo merge ${args.component ?? ''} --add PATH\``.replace('  ', ' '));
+  }
+  const initOnly = (['bin', 'workloadName', 'makefile', 'force'] as const).find((k) => args[k] !== undefined && args[k] !== false);
+  if (initOnly && args.command !== 'init') {
+    const flag = { bin: '--bin', workloadName: '--name', makefile: '--makefile', force: '--force' }[initOnly];
+    throw usage(`${flag} belongs to init, not ${args.command}`, `e.g. \`pgo init --bin my-app -- ARGS…\``);
+  }
+  if (args.command === 'init' && args.makefile && (args.bin !== undefined || args.force)) {
+    throw usage('--makefile writes Makefile targets only; --bin and --force are about pgo.yaml', 'run them as two commands: `pgo init --bin NAME -- ARGS…`, then `pgo init --makefile`');
   }
   return args;
 }

@@ -15,6 +15,7 @@ import { formatProfileDiff } from '../core/report/profile-diff-table';
 import { parseCliArgs, HELP, type CliArgs } from './cli-args';
 import { benchCommand, verifyCommand } from './bench-command';
 import { reportCommand } from './report-command';
+import { initCommand } from './init-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -63,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
     print(args.json ? JSON.stringify(report, null, 2) : formatDoctor(report, paint));
     return report.ok ? ExitCode.Ok : ExitCode.Prerequisites;
   }
+
+  if (args.command === 'init') return initCommand(args, print);
 
   const controller = new AbortController();
   let interrupts = 0;

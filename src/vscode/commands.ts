@@ -26,6 +26,7 @@ import { compareBuilds, type CompareOutcome } from './compare-builds';
 import { ProfileComparer, type CompareProfilesArgs, type CompareProfilesResult } from './compare-profiles';
 import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
+import { ConfigWriters, type CreateWorkloadArgs } from './config-writers';
 
 /**
  * Every command takes an optional argument object, so tests and keybindings can run it without
@@ -79,9 +80,11 @@ function argsOf(arg: unknown): CommandArgs {
 
 export class Commands {
   private readonly comparer: ProfileComparer;
+  private readonly writers: ConfigWriters;
 
   constructor(private readonly d: CommandDeps) {
     this.comparer = new ProfileComparer(d.worker);
+    this.writers = new ConfigWriters(d.registry, d.log);
   }
 
   register(): vscode.Disposable[] {
@@ -109,6 +112,8 @@ export class Commands {
       'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
       'pgo.showReport': (a) => this.showReport(argsOf(a)),
       'pgo.compareProfiles': (a) => this.compareProfiles(a),
+      'pgo.createWorkload': (a) => this.writers.createWorkload(argsOf(a) as CreateWorkloadArgs),
+      'pgo.addTasks': (a) => this.writers.addTasks(argsOf(a)),
     };
     const registered = Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {

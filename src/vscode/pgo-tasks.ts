@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PgoWorkspace } from './pgo-workspace';
 import type { WorkspaceRegistry } from './workspace-registry';
@@ -92,7 +93,8 @@ export class PgoTaskProvider implements vscode.TaskProvider {
     await this.registry.whenLoaded();
     const folder = typeof task.scope === 'object' ? task.scope : undefined;
     const ws =
-      (def.workspace ? this.registry.pick(def.workspace) : undefined) ??
+      // tasks.json may name the Cargo workspace relative to its folder (PGO: Add Tasks does).
+      (def.workspace ? this.registry.pick(folder ? path.resolve(folder.uri.fsPath, def.workspace) : def.workspace) : undefined) ??
       this.registry.workspaces.find((w) => w.folder.uri.toString() === folder?.uri.toString()) ??
       this.registry.pick();
     if (!ws) return undefined;

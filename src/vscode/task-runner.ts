@@ -73,7 +73,7 @@ export class TaskRunner {
       const outcome: TaskOutcome = { exitCode, lastRun };
       this.log.info(`task ended with exit code ${exitCode}: ${task.name}`);
       this.status.finished(ws, def, outcome);
-      if (exitCode !== 0 && opts.notify !== false) void this.notifyFailure(def, outcome);
+      if (exitCode !== 0 && opts.notify !== false) void this.notifyFailure(ws, def, outcome);
       return outcome;
     } finally {
       await this.registry.setRunning(false);
@@ -81,7 +81,7 @@ export class TaskRunner {
     }
   }
 
-  private async notifyFailure(def: PgoTaskDefinition, o: TaskOutcome): Promise<void> {
+  private async notifyFailure(ws: PgoWorkspace, def: PgoTaskDefinition, o: TaskOutcome): Promise<void> {
     // A terminated task reports no exit code; the CLI's own record says it was cancelled.
     if (o.exitCode === ExitCode.Cancelled || o.exitCode === undefined || o.lastRun?.exitCode === ExitCode.Cancelled) {
       void vscode.window.showInformationMessage('PGO: cancelled; the last good profile was kept.');
@@ -93,10 +93,16 @@ export class TaskRunner {
     const fix = o.lastRun?.state === 'failed' && o.lastRun.fix ? ` Fix: ${o.lastRun.fix}` : '';
     // A corrupt raw profile among good ones: offer to merge without it (llvm-profdata --failure-mode).
     const corrupt = o.lastRun?.state === 'failed' && o.lastRun.errorKind === 'corrupt-profraw';
-    const actions = corrupt ? ['Merge Without Them', 'Show Output'] : ['Show Output', 'Check Prerequisites'];
+    // A workload that ran none of the binary's code (exit 7): offer to write one that runs it.
+    const unusable = o.exitCode === ExitCode.ProfileUnusable || (o.lastRun?.state === 'failed' && o.lastRun.errorKind === 'profile-unusable');
+    const actions = corrupt ? ['Merge Without Them', 'Show Output'] : unusable ? ['Create Workload', 'Show Output'] : ['Show Output', 'Check Prerequisites'];
     const choice = await vscode.window.showErrorMessage(`PGO: ${what}${o.lastRun?.component ? ` for ${o.lastRun.component}` : ''}: ${why}.${fix}`, ...actions);
     if (choice === 'Show Output') await vscode.commands.executeCommand('workbench.action.terminal.focus');
     if (choice === 'Check Prerequisites') await vscode.commands.executeCommand('pgo.checkPrerequisites');
+    if (choice === 'Create Workload') {
+      const component = o.lastRun?.component ?? def.component;
+      await vscode.commands.executeCommand('pgo.createWorkload', { folder: ws.root, component: component === 'all' ? undefined : component });
+    }
     if (choice === 'Merge Without Them') {
       await vscode.commands.executeCommand('pgo.mergeProfiles', { component: o.lastRun?.component ?? def.component, skipCorrupt: true });
     }

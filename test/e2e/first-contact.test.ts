@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readLastRun } from '../../src/core/pipeline/last-run';
 import type { ProfileMetadata } from '../../src/core/pipeline/profile-metadata';
-import { copyWorkspace, REPO, runCli } from './e2e-helpers';
+import type { ComponentOutcome } from '../../src/core/pipeline/run-pipeline';
+import { CLI, copyWorkspace, REPO, runCli } from './e2e-helpers';
 
 /**
  * Issue 11: a real binary crate with no tests and no pgo.yaml. The default workload
@@ -36,6 +38,52 @@ describe('first contact with a binary crate without tests or pgo.yaml', function
     const last = readLastRun(path.join(ws, 'target', 'pgo'));
     assert.equal(last?.errorKind, 'profile-unusable');
     assert.equal(last?.phase, 'merge');
+  });
+
+  it('`pgo init --bin realworld -- 3000` writes the workload; the pipeline then succeeds, its profile applied to ≥ 90% of the workspace functions', () => {
+    const init = runCli(['init', '--workspace', ws, '--bin', 'realworld', '--', '3000']);
+    assert.equal(init.status, 0, init.output);
+    assert.match(init.stdout, /wrote .*pgo\.yaml: a workload for each binary/);
+    const yaml = fs.readFileSync(path.join(ws, 'pgo.yaml'), 'utf8');
+    assert.match(yaml, /^# pgo\.yaml — Rust PGO configuration/);
+    assert.match(yaml, /      - name: realworld-run\n        command: \["\{bin:realworld\}", "3000"\]\n/);
+    const again = runCli(['init', '--workspace', ws]);
+    assert.equal(again.status, 2, again.output);
+    assert.match(again.stderr, /error: .*pgo\.yaml already exists/);
+    assert.equal(fs.readFileSync(path.join(ws, 'pgo.yaml'), 'utf8'), yaml, 'kept as it was');
+    const unknown = runCli(['init', '--workspace', ws, '--bin', 'realworl', '--', '1']);
+    assert.equal(unknown.status, 2, unknown.output);
+    assert.match(unknown.stderr, /error: no binary "realworl" in the workspace .*\nfix: use one of its binaries: realworld/);
+
+    const r = runCli(['pipeline', '--workspace', ws, '--json']);
+    assert.equal(r.status, 0, r.output);
+    const [outcome] = JSON.parse(r.stdout) as ComponentOutcome[];
+    const applied = outcome?.meta?.applied;
+    assert.ok(applied && applied.workspaceApplied / applied.workspaceInstrumented >= 0.9, JSON.stringify(applied));
+    assert.equal(outcome?.meta?.quality?.verdict, 'good', JSON.stringify(outcome?.meta?.quality));
+  });
+
+  it('`pgo init --makefile` adds the seed\'s targets, keeping the Makefile\'s own; `make pgo-realworld` runs the pipeline through the CLI on PATH', function () {
+    // The CLI goes on PATH through a sh wrapper: not on Windows; nor without make.
+    if (process.platform === 'win32' || spawnSync('make', ['--version']).status !== 0) this.skip();
+    const makefile = path.join(ws, 'Makefile');
+    const mine = 'all:\n\tcargo build --release\n\npgo-clean:\n\t@echo my own clean\n';
+    fs.writeFileSync(makefile, mine);
+    const r = runCli(['init', '--workspace', ws, '--makefile']);
+    assert.equal(r.status, 0, r.output);
+    assert.match(r.stdout, /extended .*Makefile: added pgo-build, pgo-realworld\n  skipped pgo-clean: the Makefile has it already/);
+    const text = fs.readFileSync(makefile, 'utf8');
+    assert.ok(text.startsWith(mine), 'the existing targets come first, unchanged');
+    // The CLI on PATH as `pgo`, the way an npm install puts it there.
+    const bin = fs.mkdtempSync(path.join(ws, 'bin-'));
+    fs.writeFileSync(path.join(bin, 'pgo'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
+    const make = spawnSync('make', ['pgo-realworld'], { cwd: ws, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(make.status, 0, `${make.stdout}\n${make.stderr}`);
+    assert.match(make.stdout, /pgo pipeline realworld/);
+    assert.match(make.stdout, /✔ optimize realworld/);
+    const clean = spawnSync('make', ['pgo-clean'], { cwd: ws, env, encoding: 'utf8' });
+    assert.equal(clean.stdout, 'my own clean\n', 'the user\'s own target ran, not ours');
   });
 
   it('a workload that runs the binary: the profile applies to ≥ 90% of the instrumented functions', () => {

@@ -6,7 +6,7 @@ import { expandArgument } from '../../src/core/pipeline/workload-phase';
 describe('CLI arguments', () => {
   it('reads command, component and options', () => {
     assert.deepEqual(parseCliArgs(['pipeline', 'all', '--size', '500', '--workspace=/w', '--json'], '/cwd'), {
-      command: 'pipeline', component: 'all', size: 500, workspace: '/w', rustflags: [], skipCorrupt: false, added: [], top: 20, json: true,
+      command: 'pipeline', component: 'all', size: 500, workspace: '/w', rustflags: [], skipCorrupt: false, added: [], top: 20, json: true, binArgs: [], makefile: false, force: false,
     });
     assert.deepEqual(parseCliArgs(['optimize', '--rustflag', '-Ctarget-cpu=native', '--rustflag=-g', '--min-free-gb', '2.5'], '/').rustflags, ['-Ctarget-cpu=native', '-g']);
     assert.equal(parseCliArgs([], '/cwd').command, 'help');
@@ -62,10 +62,18 @@ describe('CLI arguments', () => {
   it('`--` ends the options: what follows is a component or file, even with a leading dash', () => {
     assert.deepEqual(
       parseCliArgs(['show', '--json', '--', '--odd-name'], '/cwd'),
-      { command: 'show', component: '--odd-name', workspace: '/cwd', rustflags: [], skipCorrupt: false, added: [], top: 20, json: true },
+      { command: 'show', component: '--odd-name', workspace: '/cwd', rustflags: [], skipCorrupt: false, added: [], top: 20, json: true, binArgs: [], makefile: false, force: false },
     );
     assert.equal(parseCliArgs(['restore', '--', '-archive.tar.gz'], '/').file, '-archive.tar.gz');
     assert.throws(() => parseCliArgs(['show', '--', 'a', '--json'], '/'), /unexpected argument "--json"/);
+  });
+
+  it('init --bin NAME -- ARGS…: what follows `--` is the binary\'s, options and all', () => {
+    const a = parseCliArgs(['init', 'daw', '--bin', 'daw-render', '--name', 'big', '--', '--tracks', '8', '--json'], '/');
+    assert.deepEqual([a.command, a.component, a.bin, a.workloadName, a.binArgs, a.json], ['init', 'daw', 'daw-render', 'big', ['--tracks', '8', '--json'], false]);
+    assert.equal(parseCliArgs(['init', '--makefile', '--output', 'pgo.mk'], '/').makefile, true);
+    assert.throws(() => parseCliArgs(['pipeline', '--bin', 'x'], '/'), /--bin belongs to init, not pipeline/);
+    assert.throws(() => parseCliArgs(['init', '--makefile', '--bin', 'x'], '/'), /--makefile writes Makefile targets only/);
   });
 
   it('keeps values that start with a dash, and -h/--help wins over later words', () => {

@@ -209,7 +209,8 @@ function unusableProfile(component: ResolvedComponent, stamp: InstrumentStamp, q
     `${what} ran ${q.measured && q.workspaceFunctionsRun === 0 ? 'no code' : 'almost no code'} of ${binList}: ${q.reasons.join('; ')}. ` +
       'A build with this profile would not be optimized, so none was made; the last good profile is unchanged',
     `add a workload that runs the binary, in pgo.yaml under components.${component.name}.workloads: ` +
-      `\`- { name: run, command: ["{bin:${example}}", ARGS…] }\` (or a script: \`["bash", "scripts/pgo-workload.sh"]\`), then \`pgo pipeline ${component.name}\``,
+      `\`- { name: run, command: ["{bin:${example}}", ARGS…] }\` (or a script: \`["bash", "scripts/pgo-workload.sh"]\`), then \`pgo pipeline ${component.name}\`; ` +
+      `\`pgo init ${component.name} --bin ${example} -- ARGS…\` writes it for you (in VS Code: PGO: Create Workload)`,
     ExitCode.ProfileUnusable,
     undefined,
     'profile-unusable',
