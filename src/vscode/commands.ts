@@ -25,6 +25,7 @@ import type { HotPathAnnotations } from './hot-path-annotations';
 import { compareBuilds, type CompareOutcome } from './compare-builds';
 import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
+import { WALKTHROUGH_ID, type WalkthroughContext } from './walkthrough-context';
 
 /**
  * Every command takes an optional argument object, so tests and keybindings can run it without
@@ -54,6 +55,7 @@ export interface CommandDeps {
   annotations: HotPathAnnotations;
   reportPanel: ReportPanel;
   worker: EngineWorker;
+  walkthrough: WalkthroughContext;
 }
 
 /** Arguments of the function-level commands (from a CodeLens or a sidebar item). */
@@ -100,6 +102,7 @@ export class Commands {
       'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
       'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
       'pgo.showReport': (a) => this.showReport(argsOf(a)),
+      'pgo.getStarted': async () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
     };
     return Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
@@ -233,6 +236,7 @@ export class Commands {
       this.d.worker.doctor(ws.root, toOverrides(readSettings(ws.folder.uri))),
     );
     for (const c of report.checks) this.d.log.info(`doctor: ${c.status} ${c.title}: ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`);
+    await this.d.walkthrough.recordDoctor(ws.root, report);
     await this.d.reports.show('PGO Prerequisites', doctorMarkdown(report, ws.label));
     const failing = report.checks.filter((c) => c.status === 'fail');
     if (failing.length > 0) void vscode.window.showWarningMessage(`PGO: not ready — ${failing.map((c) => c.title).join(', ')}. The report lists each fix.`);
@@ -263,6 +267,7 @@ export class Commands {
     if (!ws) return undefined;
     const { file, entries } = await archive(ws.engine, args.file);
     this.d.log.info(`archived ${entries.join(', ')} into ${file}`);
+    await this.d.registry.touch(); // the walkthrough's archive step
     void vscode.window.showInformationMessage(`PGO: profiles archived in ${path.basename(file)} (${entries.length} files).`);
     return file;
   }

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { FIRST_BUILD_STEPS, firstBuildProgress, mergeProgress, type FirstBuildProgress, type FirstBuildStep } from '../core/commands/first-build-progress';
+import type { DoctorReport } from '../core/toolchain/doctor';
+import type { WorkspaceRegistry } from './workspace-registry';
+
+/** The walkthrough's id, as `workbench.action.openWalkthrough` takes it. */
+export const WALKTHROUGH_ID = 'rust-pgo.rust-pgo#pgo.firstBuild';
+
+/** `pgo.step.<step>`: the context key a walkthrough step's completionEvents waits for. */
+export const stepContextKey = (step: FirstBuildStep): string => `pgo.step.${step}`;
+
+/**
+ * Sets one context key per step of the "first PGO build" walkthrough from what exists on disk
+ * (core/commands/first-build-progress.ts), so a step completes when its result appears (a profile,
+ * an optimized build, bench results, an archive), not when its button is clicked. Recomputed on
+ * every registry change: pgo.yaml and Cargo.toml edits, the artifact folder's files, and archives
+ * written into a workspace root (watched here).
+ */
+export class WalkthroughContext implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last verdict of "Check Prerequisites" per Cargo workspace root. */
+  private readonly doctor = new Map<string, boolean>();
+  private current: FirstBuildProgress = Object.fromEntries(FIRST_BUILD_STEPS.map((s) => [s, false])) as FirstBuildProgress;
+  private latest: Promise<void> = Promise.resolve();
+
+  constructor(private readonly registry: WorkspaceRegistry) {
+    const archives = vscode.workspace.createFileSystemWatcher('**/pgo-profiles-*.tar.gz');
+    const onArchive = (): void => registry.schedule(false);
+    this.disposables.push(archives, archives.onDidCreate(onArchive), archives.onDidDelete(onArchive), registry.onDidChange(() => void this.update()));
+  }
+
+  /** The values last given to setContext, per step. */
+  get progress(): Readonly<FirstBuildProgress> {
+    return this.current;
+  }
+
+  /** Resolves once the update started by the latest change has set its keys. */
+  whenUpdated(): Promise<void> {
+    return this.latest;
+  }
+
+  recordDoctor(root: string, report: DoctorReport): Promise<void> {
+    this.doctor.set(root, report.ok);
+    return this.update();
+  }
+
+  update(): Promise<void> {
+    const next = mergeProgress(
+      this.registry.workspaces.flatMap((w) => (w.project && w.layout ? [firstBuildProgress({ project: w.project, layout: w.layout, doctorPassed: this.doctor.get(w.root) })] : [])),
+    );
+    // Chained: an older update may not finish after a newer one and leave its keys behind.
+    this.latest = this.latest.then(async () => {
+      await Promise.all(FIRST_BUILD_STEPS.map((s) => vscode.commands.executeCommand('setContext', stepContextKey(s), next[s])));
+      this.current = next;
+    });
+    return this.latest;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
