@@ -6,7 +6,7 @@ import type { WorkspaceRegistry } from './workspace-registry';
 /** The walkthrough's id, as `workbench.action.openWalkthrough` takes it. */
 export const WALKTHROUGH_ID = 'rust-pgo.rust-pgo#pgo.firstBuild';
 
-/** `pgo.step.<step>`: the context key a walkthrough step's completionEvents waits for. */
+/** `pgo.step.<step>`: the context key a walkthrough step's completionEvents waits for (with pgo.walkthroughShown). */
 export const stepContextKey = (step: FirstBuildStep): string => `pgo.step.${step}`;
 
 /**
@@ -27,6 +27,24 @@ export class WalkthroughContext implements vscode.Disposable {
     const archives = vscode.workspace.createFileSystemWatcher('**/pgo-profiles-*.tar.gz');
     const onArchive = (): void => registry.schedule(false);
     this.disposables.push(archives, archives.onDidCreate(onArchive), archives.onDidDelete(onArchive), registry.onDidChange(() => void this.update()));
+    // VS Code (1.100) registers extension walkthroughs a few seconds after startup; a step whose
+    // `onContext` expression is already true then is recorded as seen but never completed. So each
+    // step also waits for `pgo.walkthroughShown`, false until our walkthrough's page is open (its
+    // tab, labelled with our display name, has no input type of the API): then every step whose
+    // result exists completes at once, and later ones as they appear.
+    this.disposables.push(vscode.window.tabGroups.onDidChangeTabs(() => void this.noticeWalkthroughTab()));
+    void this.noticeWalkthroughTab();
+  }
+
+  private shown = false;
+
+  private async noticeWalkthroughTab(): Promise<void> {
+    if (this.shown) return;
+    const displayName = (vscode.extensions.getExtension('rust-pgo.rust-pgo')?.packageJSON as { displayName?: string } | undefined)?.displayName ?? 'Rust PGO';
+    const open = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input === undefined && t.label.endsWith(displayName)));
+    if (!open) return;
+    this.shown = true;
+    await vscode.commands.executeCommand('setContext', 'pgo.walkthroughShown', true);
   }
 
   /** The values last given to setContext, per step. */

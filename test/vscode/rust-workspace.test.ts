@@ -511,16 +511,15 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     assert.equal(a.status.item.backgroundColor, undefined);
   });
 
-  it('"PGO: Get Started" opens the walkthrough, whose steps complete from the real state', async () => {
+  it('the Get Started walkthrough\'s steps complete from the real state', async () => {
     const a = await api();
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; completionEvents: string[] }[] }[] } };
     const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'pgo.firstBuild');
     // Every step waits for one of the keys the extension sets, and no key is left without a step.
-    const keys = walkthrough?.steps.map((st) => /^onContext:pgo\.step\.(\w+)$/.exec(st.completionEvents[0] ?? '')?.[1]);
+    const keys = walkthrough?.steps.map((st) => /^onContext:pgo\.walkthroughShown && pgo\.step\.(\w+)$/.exec(st.completionEvents[0] ?? '')?.[1]);
     assert.deepEqual(keys, Object.keys(a.walkthrough.progress));
+    // The page itself is checked by scripts/test-ui.mjs: this test host does not list extension walkthroughs.
     await vscode.commands.executeCommand('pgo.getStarted');
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab && !(tab.input instanceof vscode.TabInputText), `the walkthrough is open in an editor tab: ${tab?.label}`);
 
     const progress = async (): Promise<Record<string, boolean>> => {
       await a.registry.touch();
