@@ -18,7 +18,7 @@ const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const toDocs = process.argv.includes('--docs');
 const shots = join(repo, 'out', 'screenshots');
 mkdirSync(shots, { recursive: true });
-const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png', 'screenshot-report.png'];
+const SCREENSHOTS = ['screenshot-palette.png', 'screenshot-task-terminal.png', 'screenshot-sidebar.png', 'screenshot-codelens.png', 'screenshot-hover.png', 'screenshot-report.png', 'screenshot-walkthrough.png'];
 for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
 
@@ -204,6 +204,33 @@ const mainChecks = [
     await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
     await settled(page);
     await page.screenshot({ path: join(shots, 'screenshot-report.png') });
+  }],
+
+  ['"PGO: Get Started" opens the walkthrough; its steps tick off from what exists (checked prerequisites, pgo.yaml, profile, optimized build, results, archive)', async (page) => {
+    ensureProfile();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+B'); // the report check hid the side bar: show it again
+    // Two steps need their result made here: a passed prerequisites check and an archive.
+    await (await findInCommandPalette(page, 'PGO: Check Prerequisites', { timeoutMs: 30_000 })).click();
+    await page.locator('.tab', { hasText: 'PGO Prerequisites' }).first().waitFor({ timeout: 120_000 });
+    await (await findInCommandPalette(page, 'PGO: Archive Profiles', { timeoutMs: 30_000 })).click();
+    await page.locator('.notification-toast', { hasText: /PGO: profiles archived in pgo-profiles-/ }).first().waitFor({ timeout: 60_000 });
+    await (await findInCommandPalette(page, 'PGO: Get Started', { timeoutMs: 30_000 })).click();
+    await page.locator('.tab', { hasText: 'Walkthrough: Rust PGO' }).first().waitFor({ timeout: 30_000 });
+    const steps = page.locator('button.getting-started-step');
+    await steps.filter({ hasText: 'Archive the profile' }).first().waitFor({ timeout: 30_000 });
+    const titles = ['Check the prerequisites', 'Choose a component', 'Create a workload', 'Run the pipeline', 'Read the summary', 'Compare builds', 'Archive the profile'];
+    // A completed step is aria-checked (and drawn with a check mark): wait for all seven, each of
+    // which follows one of the extension's context keys.
+    for (const t of titles) {
+      await page.locator('button.getting-started-step[aria-checked="true"]', { hasText: t }).first().waitFor({ timeout: 30_000 }).catch(async () => {
+        const states = await steps.evaluateAll((els) => els.map((e) => `${e.textContent?.trim().slice(0, 30)}: ${e.getAttribute('aria-checked')}`));
+        throw new Error(`the step "${t}" is not ticked; steps: ${states.join(' | ')}`);
+      });
+    }
+    await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-walkthrough.png') });
   }],
 ];
 
