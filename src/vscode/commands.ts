@@ -102,7 +102,10 @@ export class Commands {
       'pgo.goToFunction': (a) => this.goToLocation(a as FunctionArgs),
       'pgo.compareBuilds': (a) => this.compareBuilds(argsOf(a)),
       'pgo.showReport': (a) => this.showReport(argsOf(a)),
-      'pgo.getStarted': async () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+      'pgo.getStarted': async () => {
+        await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+        await this.d.walkthrough.markShown();
+      },
     };
     return Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {

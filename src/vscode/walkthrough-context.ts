@@ -29,22 +29,26 @@ export class WalkthroughContext implements vscode.Disposable {
     this.disposables.push(archives, archives.onDidCreate(onArchive), archives.onDidDelete(onArchive), registry.onDidChange(() => void this.update()));
     // VS Code (1.100) registers extension walkthroughs a few seconds after startup; a step whose
     // `onContext` expression is already true then is recorded as seen but never completed. So each
-    // step also waits for `pgo.walkthroughShown`, false until our walkthrough's page is open (its
-    // tab, labelled with our display name, has no input type of the API): then every step whose
-    // result exists completes at once, and later ones as they appear.
-    this.disposables.push(vscode.window.tabGroups.onDidChangeTabs(() => void this.noticeWalkthroughTab()));
-    void this.noticeWalkthroughTab();
+    // step also waits for `pgo.walkthroughShown`, false until our walkthrough is opened (by
+    // "PGO: Get Started", or seen among the tabs: labelled with our display name, with no input
+    // type of the API); then every step whose result exists completes at once, later ones as they appear.
+    this.disposables.push(vscode.window.tabGroups.onDidChangeTabs(() => this.noticeWalkthroughTab()));
   }
 
   private shown = false;
 
-  private async noticeWalkthroughTab(): Promise<void> {
+  /** Called once the walkthrough is open: from now on its steps may complete. */
+  async markShown(): Promise<void> {
     if (this.shown) return;
-    const displayName = (vscode.extensions.getExtension('rust-pgo.rust-pgo')?.packageJSON as { displayName?: string } | undefined)?.displayName ?? 'Rust PGO';
-    const open = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input === undefined && t.label.endsWith(displayName)));
-    if (!open) return;
     this.shown = true;
     await vscode.commands.executeCommand('setContext', 'pgo.walkthroughShown', true);
+  }
+
+  private noticeWalkthroughTab(): void {
+    if (this.shown) return;
+    const displayName = (vscode.extensions.getExtension('rust-pgo.rust-pgo')?.packageJSON as { displayName?: string } | undefined)?.displayName ?? 'Rust PGO';
+    // The page's label names the walkthrough only once VS Code has registered it.
+    if (vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input === undefined && t.label.endsWith(displayName)))) void this.markShown();
   }
 
   /** The values last given to setContext, per step. */
@@ -63,6 +67,7 @@ export class WalkthroughContext implements vscode.Disposable {
   }
 
   update(): Promise<void> {
+    this.noticeWalkthroughTab(); // a label change fires no tab event: look again on every change
     const next = mergeProgress(
       this.registry.workspaces.flatMap((w) => (w.project && w.layout ? [firstBuildProgress({ project: w.project, layout: w.layout, doctorPassed: this.doctor.get(w.root) })] : [])),
     );
