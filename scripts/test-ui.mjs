@@ -231,6 +231,10 @@ const mainChecks = [
     await (await findInCommandPalette(page, 'View: Close Other Editors in Group', { timeoutMs: 30_000 })).click();
     if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
     await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
+    // Selecting the first step lays the page out again at this width, with its Markdown beside it.
+    await steps.filter({ hasText: 'Check the prerequisites' }).first().click();
+    const media = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+    await media.locator('h1', { hasText: 'Check the prerequisites' }).waitFor({ timeout: 30_000 });
     await page.mouse.move(2, 450);
     await settled(page);
     await page.screenshot({ path: join(shots, 'screenshot-walkthrough.png') });
