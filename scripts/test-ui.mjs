@@ -28,6 +28,7 @@ const SCREENSHOTS = [
   'screenshot-dependency-lens.png',
   'screenshot-compare-profiles.png',
   'screenshot-create-workload.png',
+  'screenshot-walkthrough.png',
 ];
 for (const f of SCREENSHOTS) rmSync(join(shots, f), { force: true }); // none left from an earlier run
 await ensureCodeServer();
@@ -244,6 +245,40 @@ const mainChecks = [
     await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
     await settled(page);
     await page.screenshot({ path: join(shots, 'screenshot-report.png') });
+  }],
+
+  ['"PGO: Get Started" opens the walkthrough; its steps tick off from what exists (checked prerequisites, pgo.yaml, profile, optimized build, results, archive)', async (page) => {
+    ensureProfile();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+    // Two steps need their result made here: a passed prerequisites check and an archive.
+    await (await findInCommandPalette(page, 'PGO: Check Prerequisites', { timeoutMs: 30_000 })).click();
+    await page.locator('.tab', { hasText: 'PGO Prerequisites' }).first().waitFor({ timeout: 120_000 });
+    await (await findInCommandPalette(page, 'PGO: Archive Profiles', { timeoutMs: 30_000 })).click();
+    await page.locator('.notification-toast', { hasText: /PGO: profiles archived in pgo-profiles-/ }).first().waitFor({ timeout: 60_000 });
+    await (await findInCommandPalette(page, 'PGO: Get Started', { timeoutMs: 30_000 })).click();
+    await page.locator('.tab', { hasText: 'Walkthrough: Rust PGO' }).first().waitFor({ timeout: 30_000 });
+    const steps = page.locator('button.getting-started-step');
+    await steps.filter({ hasText: 'Archive the profile' }).first().waitFor({ timeout: 30_000 });
+    const titles = ['Check the prerequisites', 'Choose a component', 'Create a workload', 'Run the pipeline', 'Read the summary', 'Compare builds', 'Archive the profile'];
+    // A completed step is aria-checked (and drawn with a check mark): wait for all seven, each of
+    // which follows one of the extension's context keys.
+    for (const t of titles) {
+      await page.locator('button.getting-started-step[aria-checked="true"]', { hasText: t }).first().waitFor({ timeout: 30_000 }).catch(async () => {
+        const states = await steps.evaluateAll((els) => els.map((e) => `${e.textContent?.trim().slice(0, 30)}: ${e.getAttribute('aria-checked')}`));
+        throw new Error(`the step "${t}" is not ticked; steps: ${states.join(' | ')}`);
+      });
+    }
+    // The page alone, wide enough for its two columns: no other editor, no side bar, no toast.
+    await (await findInCommandPalette(page, 'View: Close Other Editors in Group', { timeoutMs: 30_000 })).click();
+    if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
+    await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
+    // Selecting the first step lays the page out again at this width, with its Markdown beside it.
+    await steps.filter({ hasText: 'Check the prerequisites' }).first().click();
+    const media = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+    await media.locator('h1', { hasText: 'Check the prerequisites' }).waitFor({ timeout: 30_000 });
+    await page.mouse.move(2, 450);
+    await settled(page);
+    await page.screenshot({ path: join(shots, 'screenshot-walkthrough.png') });
   }],
 ];
 

@@ -27,6 +27,7 @@ import { ProfileComparer, type CompareProfilesArgs, type CompareProfilesResult }
 import type { ReportPanel } from './report-panel';
 import type { EngineWorker } from './engine-worker-client';
 import { ConfigWriters, type CreateWorkloadArgs } from './config-writers';
+import { WALKTHROUGH_ID, type WalkthroughContext } from './walkthrough-context';
 
 /**
  * Every command takes an optional argument object, so tests and keybindings can run it without
@@ -56,6 +57,7 @@ export interface CommandDeps {
   annotations: HotPathAnnotations;
   reportPanel: ReportPanel;
   worker: EngineWorker;
+  walkthrough: WalkthroughContext;
 }
 
 /** Arguments of the function-level commands (from a CodeLens or a sidebar item). */
@@ -114,6 +116,10 @@ export class Commands {
       'pgo.compareProfiles': (a) => this.compareProfiles(a),
       'pgo.createWorkload': (a) => this.writers.createWorkload(argsOf(a) as CreateWorkloadArgs),
       'pgo.addTasks': (a) => this.writers.addTasks(argsOf(a)),
+      'pgo.getStarted': async () => {
+        await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+        await this.d.walkthrough.markShown();
+      },
     };
     const registered = Object.entries(cmds).map(([id, fn]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
@@ -256,6 +262,7 @@ export class Commands {
       this.d.worker.doctor(ws.root, toOverrides(readSettings(ws.folder.uri))),
     );
     for (const c of report.checks) this.d.log.info(`doctor: ${c.status} ${c.title}: ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`);
+    await this.d.walkthrough.recordDoctor(ws.root, report);
     await this.d.reports.show('PGO Prerequisites', doctorMarkdown(report, ws.label));
     const failing = report.checks.filter((c) => c.status === 'fail');
     if (failing.length > 0) void vscode.window.showWarningMessage(`PGO: not ready — ${failing.map((c) => c.title).join(', ')}. The report lists each fix.`);
@@ -286,6 +293,7 @@ export class Commands {
     if (!ws) return undefined;
     const { file, entries } = await archive(ws.engine, args.file);
     this.d.log.info(`archived ${entries.join(', ')} into ${file}`);
+    await this.d.registry.touch(); // the walkthrough's archive step
     void vscode.window.showInformationMessage(`PGO: profiles archived in ${path.basename(file)} (${entries.length} files).`);
     return file;
   }

@@ -10,6 +10,7 @@ import { HeatIndex } from './heat-index';
 import { HotPathAnnotations } from './hot-path-annotations';
 import { ReportPanel } from './report-panel';
 import { EngineWorker } from './engine-worker-client';
+import { WalkthroughContext } from './walkthrough-context';
 
 /**
  * The thin VS Code layer over the engine in src/core. The manifest declares the extension
@@ -24,6 +25,8 @@ export interface PgoExtensionApi {
   annotations: HotPathAnnotations;
   cliPath: string;
   reportPanel: ReportPanel;
+  status: StatusBar;
+  walkthrough: WalkthroughContext;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PgoExtensionApi | undefined> {
@@ -46,8 +49,10 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
   const annotations = new HotPathAnnotations(heat);
   const tree = new ProfilesTree(registry, heat, worker);
   const reportPanel = new ReportPanel(registry, worker, log);
+  const walkthrough = new WalkthroughContext(registry);
   context.subscriptions.push(
     reportPanel,
+    walkthrough,
     log,
     worker,
     registry,
@@ -60,7 +65,7 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
     vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
     vscode.window.createTreeView('pgo.profiles', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new PgoTaskProvider(cliPath, registry)),
-    ...new Commands({ registry, runner, reports, log, heat, annotations, worker, reportPanel }).register(),
+    ...new Commands({ registry, runner, reports, log, heat, annotations, worker, reportPanel, walkthrough }).register(),
   );
   await registry.setRunning(false);
   // cargo metadata runs in the background: activation returns at once, commands wait for it.
@@ -70,7 +75,7 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
     (e: unknown) => log.error(`loading the Cargo workspaces failed: ${String(e)}`),
   );
   log.info(`activated (VS Code ${vscode.version})`);
-  return { registry, tree, heat, annotations, cliPath, reportPanel };
+  return { registry, tree, heat, annotations, cliPath, reportPanel, status, walkthrough };
 }
 
 export function deactivate(): void {

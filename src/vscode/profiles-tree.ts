@@ -13,6 +13,7 @@ import type { BenchResults } from '../core/bench/bench-results';
 import type { ChecklistItem } from '../core/bench/checklist';
 import { readLatestBenchResults } from '../core/bench/results-store';
 import { verdictLine } from '../core/bench/verdict-line';
+import { profileWarning, type ProfileWarning } from '../core/pipeline/profile-warning';
 
 /** Sidebar: (workspaces →) components → binaries and the profile, with the profile's figures. */
 export type PgoNode =
@@ -43,6 +44,15 @@ export function profileDescription(state: ComponentState, now = Date.now()): str
   const parts = [age(m.createdAt, now), formatBytes(m.sizeBytes), `${m.functions} fn`, `total ${compactCount(m.totalCount)}`];
   if (m.applied) parts.push(`applied ${m.applied.applied}/${m.applied.instrumented}`);
   return parts.join(' · ');
+}
+
+/** A usable but thin profile (profile-warning.ts): the theme's warning colour, never the flame. */
+function warningIcon(): vscode.ThemeIcon {
+  return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+}
+
+function warningMarkdown(w: ProfileWarning): string {
+  return `⚠ **${w.headline[0]?.toUpperCase()}${w.headline.slice(1)}**: ${w.reasons.join('; ')}.\n\n**What to do:** ${w.fix}.`;
 }
 
 export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Disposable {
@@ -156,11 +166,13 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `${node.ws.root}#${c.name}`;
         item.description = c.description ?? c.packages.join(', ');
-        item.iconPath = new vscode.ThemeIcon('package');
+        const thin = profileWarning(node.state.meta);
+        item.iconPath = thin ? warningIcon() : new vscode.ThemeIcon('package');
         item.contextValue = node.state.profdata ? 'pgo.component.profiled' : 'pgo.component';
         item.tooltip = new vscode.MarkdownString(
           `**${c.name}**${c.description ? ` — ${c.description}` : ''}\n\npackages: ${c.packages.map((p) => `\`${p}\``).join(', ')}\n\nworkload: ${c.workloads.map((w) => `\`${w.command.join(' ')}\``).join('; ')}${c.usesDefaultWorkload ? ' (default)' : ''}`,
         );
+        if (thin) item.tooltip.appendMarkdown('\n\n').appendMarkdown(warningMarkdown(thin));
         return item;
       }
       case 'binary': {
@@ -177,15 +189,19 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
         const hasIndex = this.heat.indexes.some((i) => i.root === node.ws.root && i.component === s.component.name);
         const item = new vscode.TreeItem(path.basename(s.profdata ?? ''), hasIndex ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `${node.ws.root}#${s.component.name}#profile`;
-        item.description = s.problem ? `unreadable — ${s.problem.message.replace(`${s.profdata} `, '')}` : profileDescription(s);
+        const thin = s.problem ? undefined : profileWarning(m);
+        item.description = s.problem ? `unreadable — ${s.problem.message.replace(`${s.profdata} `, '')}` : `${thin ? `⚠ ${thin.headline} · ` : ''}${profileDescription(s)}`;
         item.iconPath = s.problem
           ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-          : new vscode.ThemeIcon('flame', new vscode.ThemeColor('pgo.profileIconForeground'));
+          : thin
+            ? warningIcon()
+            : new vscode.ThemeIcon('flame', new vscode.ThemeColor('pgo.profileIconForeground'));
         item.contextValue = 'pgo.profile';
         item.resourceUri = s.profdata ? vscode.Uri.file(s.profdata) : undefined;
         item.command = { title: 'Show Hot Functions', command: 'pgo.showHotFunctions', arguments: [{ folder: node.ws.root, component: s.component.name }] };
         const md = new vscode.MarkdownString(`**${s.component.name}** profile\n\n`);
         if (s.problem) md.appendMarkdown(`⚠ ${s.problem.message}. Fix: ${s.problem.fix}\n\n`);
+        if (thin) md.appendMarkdown(`${warningMarkdown(thin)}\n\n`);
         if (m) {
           md.appendMarkdown(
             [

@@ -136,7 +136,7 @@ export class WorkspaceRegistry implements vscode.Disposable {
       const rel = path.relative(w.folder.uri.fsPath, root);
       // Only the files the extension reads: cargo's own .json files under the build folders would
       // keep the debounce busy for a whole build.
-      const files = '{last-run.json,*/*.profdata,*/*.profdata.json,*/*.profdata.index.json,*/raw/*/run.json,*/instrumented/pgo-build-settings.json}';
+      const files = '{last-run.json,*/*.profdata,*/*.profdata.json,*/*.profdata.index.json,*/raw/*/run.json,*/instrumented/pgo-build-settings.json,bench/*/latest.json}';
       const pattern = rel.startsWith('..')
         ? new vscode.RelativePattern(vscode.Uri.file(root), files)
         : new vscode.RelativePattern(w.folder, `${rel.split(path.sep).join('/')}/${files}`);

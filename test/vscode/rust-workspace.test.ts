@@ -71,6 +71,9 @@ function watchEventLoop(step: () => string): { stop: () => void; result: () => {
   };
 }
 
+/** A ThemeColor's id: set by its constructor, not declared in the @types/vscode version we build against. */
+const colorId = (c: vscode.ThemeColor | undefined): string | undefined => (c as { id?: string } | undefined)?.id;
+
 /** The extension on a copy of examples/midi-studio, in a real VS Code extension host. */
 describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   this.timeout(15 * 60_000);
@@ -359,8 +362,12 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   it('Compare Builds measures the variants; the sidebar shows the verdict and the checklist; Show Report opens the report', async () => {
     const a = await api();
     await withGoodProfile(a);
+    await a.walkthrough.whenUpdated();
+    assert.equal(a.walkthrough.progress.compared, false, 'the walkthrough\'s "Compare builds" step is open: no results yet');
     const outcome = (await vscode.commands.executeCommand('pgo.compareBuilds', { component: 'pipeline', runs: 3 })) as CompareOutcome;
     assert.equal(outcome?.exitCode, 0, `task exit code; last run: ${JSON.stringify(outcome?.lastRun)}`);
+    await a.walkthrough.whenUpdated();
+    assert.equal(a.walkthrough.progress.compared, true, 'the results tick the walkthrough\'s "Compare builds" step');
     const results = JSON.parse(fs.readFileSync(path.join(pgoDir(), 'bench', 'pipeline', 'latest.json'), 'utf8')) as { rounds: number; recommendation: { variant: string } };
     assert.equal(results.rounds, 3);
     assert.deepEqual(outcome.verdicts.map((v) => v.component), ['pipeline']);
@@ -439,6 +446,115 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
     });
     assert.equal(results.cancelled, true);
     assert.ok(results.rounds >= 2 && results.rounds < 500, `${results.rounds} rounds kept`);
+  });
+
+  it('a thin profile is a warning, with the reason and what to do, in the sidebar and the status bar', async () => {
+    const a = await api();
+    const config = path.join(folder(), 'pgo.yaml');
+    const saved = fs.readFileSync(config, 'utf8');
+    // A workload that only parses its arguments: one of the binary's workspace functions runs, a
+    // few hundred times (enough counts to be usable, far too little code to be a good profile).
+    const argsOnly = ['{bin:midi-import}', ...Array.from({ length: 40 }, (_, i) => ['--seed', String(i + 1)]).flat(), '--help'];
+    fs.writeFileSync(config, `${saved.trimEnd()}\n  thin:\n    packages: [pipeline]\n    bins: [midi-import]\n    workloads:\n      - name: args-only\n        command: ${JSON.stringify(argsOnly)}\n`);
+    try {
+      await a.registry.reload();
+      const outcome = (await vscode.commands.executeCommand('pgo.buildPipeline', { component: 'thin' })) as TaskOutcome;
+      assert.equal(outcome?.exitCode, 0, `a thin profile is usable: the pipeline succeeds; last run: ${JSON.stringify(outcome?.lastRun)}`);
+      const meta = JSON.parse(fs.readFileSync(path.join(pgoDir(), 'thin', 'thin.profdata.json'), 'utf8')) as { quality: { verdict: string } };
+      assert.equal(meta.quality.verdict, 'thin', JSON.stringify(meta.quality));
+      await a.registry.touch();
+      const nodes = await allNodes(a);
+      const icon = (item: vscode.TreeItem): string => {
+        const i = item.iconPath as vscode.ThemeIcon;
+        return `${i.id} ${colorId(i.color) ?? ''}`.trim();
+      };
+      const thin = nodes.find((n) => n.node.kind === 'component' && n.node.state.component.name === 'thin');
+      assert.ok(thin, `a "thin" component among: ${nodes.map((n) => n.item.label).join(', ')}`);
+      assert.equal(icon(thin.item), 'warning list.warningForeground');
+      const tip = (thin.item.tooltip as vscode.MarkdownString).value;
+      assert.match(tip, /⚠ \*\*Thin profile\*\*: only 1 of \d+ workspace functions of the shipped binaries ran/);
+      assert.match(tip, /\*\*What to do:\*\* .*components\.thin\.workloads/);
+      const profile = nodes.find((n) => n.node.kind === 'profile' && n.node.state.component.name === 'thin');
+      assert.equal(icon(profile?.item ?? {}), 'warning list.warningForeground');
+      assert.match(String(profile?.item.description), /^⚠ thin profile · just now · /);
+      const others = nodes.filter((n) => n.node.kind === 'component' && n.node.state.component.name !== 'thin');
+      assert.ok(others.length === 2 && others.every((n) => icon(n.item) === 'package'), 'the other components keep their icon');
+
+      const status = a.status.item;
+      assert.match(status.text, /^\$\(warning\) PGO: thin profile \(thin\) · applied \d+\/\d+/);
+      assert.equal(colorId(status.backgroundColor), 'statusBarItem.warningBackground');
+      assert.match((status.tooltip as vscode.MarkdownString).value, /\*\*thin\*\*: thin profile: only 1 of \d+ workspace functions[^]*What to do: /);
+    } finally {
+      fs.writeFileSync(config, saved);
+      fs.rmSync(path.join(pgoDir(), 'thin'), { recursive: true, force: true });
+      await a.registry.reload();
+    }
+    assert.doesNotMatch(a.status.item.text, /warning|thin/, 'without the thin profile the status bar has no warning');
+    assert.equal(a.status.item.backgroundColor, undefined);
+  });
+
+  it('the Get Started walkthrough\'s steps complete from the real state', async () => {
+    const a = await api();
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; completionEvents: string[] }[] }[] } };
+    const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'pgo.firstBuild');
+    // Every step waits for one of the keys the extension sets, and no key is left without a step.
+    const keys = walkthrough?.steps.map((st) => /^onContext:pgo\.walkthroughShown && pgo\.step\.(\w+)$/.exec(st.completionEvents[0] ?? '')?.[1]);
+    assert.deepEqual(keys, Object.keys(a.walkthrough.progress));
+    // The page itself is checked by scripts/test-ui.mjs: this test host does not list extension walkthroughs.
+    await vscode.commands.executeCommand('pgo.getStarted');
+
+    const progress = async (): Promise<Record<string, boolean>> => {
+      await a.registry.touch();
+      await a.walkthrough.whenUpdated();
+      return { ...a.walkthrough.progress };
+    };
+    const archives = (): string[] => fs.readdirSync(folder()).filter((f) => /^pgo-profiles-.*\.tar\.gz$/.test(f));
+    const config = path.join(folder(), 'pgo.yaml');
+    const saved = fs.readFileSync(config, 'utf8');
+    const cfg = vscode.workspace.getConfiguration('pgo', vscode.Uri.file(folder()));
+    try {
+      // Nothing built yet.
+      fs.rmSync(pgoDir(), { recursive: true, force: true });
+      for (const f of archives()) fs.rmSync(path.join(folder(), f));
+      const before = await progress();
+      assert.deepEqual([before.profile, before.summary, before.compared, before.archived], [false, false, false, false], JSON.stringify(before));
+
+      // Check Prerequisites: a failing check leaves the step open, a passing one completes it.
+      await cfg.update('llvmProfdataPath', '/nonexistent/llvm-profdata', vscode.ConfigurationTarget.Workspace);
+      const failed = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { ok: boolean };
+      assert.equal(failed.ok, false);
+      assert.equal(a.walkthrough.progress.prerequisites, false);
+      await cfg.update('llvmProfdataPath', undefined, vscode.ConfigurationTarget.Workspace);
+      const passed = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { ok: boolean };
+      assert.equal(passed.ok, true);
+      assert.equal(a.walkthrough.progress.prerequisites, true);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor'); // the report
+
+      // pgo.yaml names the components and their workloads; without it, neither step is done.
+      fs.rmSync(config);
+      await a.registry.reload();
+      const noConfig = await progress();
+      assert.deepEqual([noConfig.component, noConfig.workload], [false, false]);
+      fs.writeFileSync(config, saved);
+      await a.registry.reload();
+      const withConfig = await progress();
+      assert.deepEqual([withConfig.component, withConfig.workload], [true, true]);
+
+      // A real pipeline's profile and optimized build, then an archive of them.
+      await withGoodProfile(a);
+      const built = await progress();
+      assert.deepEqual([built.profile, built.summary, built.archived], [true, true, false], JSON.stringify(built));
+      const file = (await vscode.commands.executeCommand('pgo.archiveProfiles', {})) as string;
+      assert.equal(path.dirname(file), folder());
+      await a.walkthrough.whenUpdated();
+      assert.equal(a.walkthrough.progress.archived, true);
+    } finally {
+      await cfg.update('llvmProfdataPath', undefined, vscode.ConfigurationTarget.Workspace);
+      if (!fs.existsSync(config)) fs.writeFileSync(config, saved);
+      for (const f of archives()) fs.rmSync(path.join(folder(), f));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    assert.equal((await progress()).archived, false, 'the step follows the archive away');
   });
 
   it('Clean removes only the PGO artifacts', async () => {

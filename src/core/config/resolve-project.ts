@@ -39,6 +39,8 @@ export interface ResolvedComponent {
 export interface Project {
   workspace: CargoWorkspace;
   configFile?: string;
+  /** True when pgo.yaml names the components; otherwise every binary package is one. */
+  configuredComponents: boolean;
   components: ResolvedComponent[];
   defaultComponent: string;
   /** Absolute; always strictly inside the workspace's target directory. */
@@ -150,6 +152,7 @@ export function resolveProject(workspace: CargoWorkspace, parsed: ParsedConfig, 
   return {
     workspace,
     configFile: parsed.file,
+    configuredComponents: config.components.length > 0,
     components,
     defaultComponent,
     artifactRoot,

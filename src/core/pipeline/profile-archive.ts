@@ -20,6 +20,11 @@ export function defaultArchiveName(now = new Date(), n = 1): string {
   return `pgo-profiles-${now.toISOString().slice(0, 10)}${n > 1 ? `-${n}` : ''}.tar.gz`;
 }
 
+/** True for a name defaultArchiveName gives: how the walkthrough knows an archive was made. */
+export function isDefaultArchiveName(name: string): boolean {
+  return /^pgo-profiles-\d{4}-\d{2}-\d{2}(-\d+)?\.tar\.gz$/.test(name);
+}
+
 const MAX_SAME_DAY = 1000;
 
 /**

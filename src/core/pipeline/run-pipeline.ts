@@ -5,6 +5,7 @@ import { instrumentPhase } from './instrument-phase';
 import { mergePhase, type AddedProfile } from './merge-phase';
 import { optimizePhase, type OptimizeResult } from './optimize-phase';
 import type { ProfileMetadata } from './profile-metadata';
+import { profileWarning } from './profile-warning';
 import { PHASES, type PhaseName } from './reporter';
 import { workloadPhase } from './workload-phase';
 
@@ -65,7 +66,9 @@ export async function runPhase(
       }
       case 'merge': {
         outcome.meta = await mergePhase(ctx, component, { skipCorrupt: opts.skipCorrupt, added: opts.added });
-        end(true, `${outcome.meta.functions} functions, total count ${outcome.meta.totalCount}`);
+        // A thin profile is usable, so the phase succeeded; the line still says it is thin.
+        const thin = profileWarning(outcome.meta);
+        end(true, `${outcome.meta.functions} functions, total count ${outcome.meta.totalCount}${thin ? ` — ⚠ ${thin.headline}` : ''}`);
         break;
       }
       case 'optimize': {

@@ -1,6 +1,7 @@
 import { formatBytes } from '../toolchain/disk-space';
 import type { DoctorReport } from '../toolchain/doctor';
 import type { ComponentOutcome } from '../pipeline/run-pipeline';
+import { profileWarning } from '../pipeline/profile-warning';
 import type { RankedFunction } from '../profile/hot-functions';
 import { compactCount, percent, seconds } from '../util/format-number';
 
@@ -55,7 +56,8 @@ export function formatSummary(outcomes: readonly ComponentOutcome[], p: Paint = 
         const line = `  workload coverage: ${q.workspaceFunctionsRun} of ${q.workspaceFunctions} workspace functions of the shipped binaries ran`;
         out.push(q.verdict === 'good' ? line : p.yellow(line));
       }
-      if (q && q.verdict !== 'good') out.push(p.yellow(`  warning: ${q.verdict} profile — ${q.reasons.join('; ')}; make the workload run more of the shipped binaries' work`));
+      const warning = profileWarning(m);
+      if (warning) out.push(p.yellow(`  ⚠ ${warning.detail}`), p.yellow(`    what to do: ${warning.fix}`));
       for (const a of m.added ?? []) {
         const line = `  added: ${a.path} ×${a.weight} — ${a.matched ?? '?'} of ${a.functions} functions match the instrumented build`;
         out.push(a.matched !== undefined && a.matched < a.functions / 2 ? p.yellow(`${line} (another build?)`) : line);
