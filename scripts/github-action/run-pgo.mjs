@@ -11,8 +11,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The commands the `phases` input may name, in the CLI's words. */
-export const PHASES = ['doctor', 'pipeline', 'instrument', 'workload', 'merge', 'optimize', 'bench', 'verify', 'report'];
+/**
+ * Commands that do not fit `pgo <command> <component>`: they take files, so they get a step of
+ * their own. Any other name goes to the CLI, which refuses an unknown one (exit 2, with the nearest
+ * command), so commands added to the CLI work here without a change.
+ */
+const NOT_PHASES = ['restore', 'diff', 'help', 'version'];
 /** Phases whose workload takes `--size`. */
 const SIZED = new Set(['pipeline', 'workload']);
 
@@ -59,9 +63,9 @@ function usageFailure(message) {
 /** The inputs, checked: a bad one fails before anything is built. */
 export function readInputs(env) {
   const phases = (env.PGO_PHASES ?? '').split(/[\s,]+/).filter(Boolean);
-  if (phases.length === 0) usageFailure(`phases is empty: name one or more of ${PHASES.join(', ')}`);
-  const unknown = phases.filter((p) => !PHASES.includes(p));
-  if (unknown.length > 0) usageFailure(`unknown phase(s) ${unknown.join(', ')} in phases "${env.PGO_PHASES}": use ${PHASES.join(', ')}`);
+  if (phases.length === 0) usageFailure('phases is empty: name one or more pgo commands, e.g. "doctor pipeline" or "pipeline bench"');
+  const misfits = phases.filter((p) => NOT_PHASES.includes(p) || p.startsWith('-'));
+  if (misfits.length > 0) usageFailure(`phases "${env.PGO_PHASES}": ${misfits.join(', ')} cannot run as a phase; options go into the args input, and restore and diff take files: run them in a step of their own`);
   const size = (env.PGO_SIZE ?? '').trim();
   if (size !== '' && !/^[1-9]\d*$/.test(size)) usageFailure(`size must be a whole number ≥ 1, got "${size}"`);
   const component = (env.PGO_COMPONENT ?? '').trim() || 'all';
@@ -187,7 +191,8 @@ async function main() {
   const inputs = readInputs(process.env);
   if (!inputs.cli || !existsSync(inputs.cli)) usageFailure(`the pgo CLI is not installed (PGO_CLI="${inputs.cli ?? ''}"): the action's install step must run first`);
   let failure;
-  for (const phase of inputs.phases) {
+  // `report` runs once, at the end, whatever the phases say.
+  for (const phase of inputs.phases.filter((p) => p !== 'report')) {
     console.log(`::group::pgo ${commandArgs(inputs, phase).join(' ')}`);
     const r = await runCli(inputs.cli, [...commandArgs(inputs, phase), '--color']);
     console.log('::endgroup::');
@@ -217,10 +222,13 @@ async function main() {
       const all = Object.values(results);
       const binariesDir = join(inputs.temp, 'rust-pgo-binaries', inputs.artifactName);
       const staged = stageBinaries(results, binariesDir);
+      // last-run.json: which phase failed and why, for whoever downloads the artifact.
+      const lastRun = join(root, 'last-run.json');
       const profileFiles = [
         ...all.flatMap((r) => [r.profile, r.metadata, r.bench]).filter(Boolean),
         written.html,
         written.markdown,
+        ...(existsSync(lastRun) ? [lastRun] : []),
       ];
       Object.assign(outputs, {
         'artifact-dir': root,
