@@ -9,13 +9,14 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { annotate, writeOutputs } from './workflow-commands.mjs';
 
 const actionPath = resolve(process.env.GITHUB_ACTION_PATH || dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
 const temp = process.env.RUNNER_TEMP || tmpdir();
 const prefix = join(temp, 'rust-pgo-cli');
 
 function fail(message, fix) {
-  process.stdout.write(`::error title=pgo action: the CLI could not be installed::${`${message}\nFix: ${fix}`.replace(/%/g, '%25').replace(/\n/g, '%0A')}\n`);
+  annotate('error', 'pgo action: the CLI could not be installed', `${message}\nfix: ${fix}`);
   process.exit(3);
 }
 
@@ -51,4 +52,4 @@ if (version.status !== 0) fail(`pgo --version failed: ${version.stderr}`, 'the N
 console.log(version.stdout.trim());
 
 if (process.env.GITHUB_PATH) appendFileSync(process.env.GITHUB_PATH, `${join(prefix, 'node_modules', '.bin')}\n`);
-if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `cli=${cli}\nversion=${version.stdout.trim().replace(/^pgo /, '')}\n`);
+writeOutputs(process.env.GITHUB_OUTPUT, { cli, version: version.stdout.trim().replace(/^pgo /, '') });

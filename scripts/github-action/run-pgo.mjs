@@ -5,11 +5,11 @@
 // Inputs come as PGO_* environment variables (a composite action's inputs are not in INPUT_*).
 // Plain Node, no dependencies: it runs before anything is installed but the CLI.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { annotate, writeOutputs } from './workflow-commands.mjs';
 
 /**
  * Commands that do not fit `pgo <command> <component>`: they take files, so they get a step of
@@ -31,29 +31,6 @@ export const EXIT_MEANINGS = {
   7: "the workload's profile cannot help the shipped binaries (nothing was built with it)",
   130: 'cancelled',
 };
-
-/** GitHub's workflow-command escaping for an annotation's text. */
-function escapeData(s) {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-function annotate(level, title, message) {
-  process.stdout.write(`::${level} title=${escapeProperty(title)}::${escapeData(message)}\n`);
-}
-
-/** `name<<DELIM` … `DELIM`: the form that takes any value, several lines included. */
-function writeOutputs(file, outputs) {
-  if (!file) return;
-  let text = '';
-  for (const [name, value] of Object.entries(outputs)) {
-    const delimiter = `pgo_${randomBytes(8).toString('hex')}`;
-    text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
-  }
-  appendFileSync(file, text);
-}
 
 function usageFailure(message) {
   annotate('error', 'pgo action: bad input', message);
@@ -250,7 +227,8 @@ async function main() {
     }
   }
   writeOutputs(process.env.GITHUB_OUTPUT, outputs);
-  process.exit(failure?.code ?? 0);
+  // Not process.exit(): the log may still be flowing out through a pipe.
+  process.exitCode = failure?.code ?? 0;
 }
 
 // Run as the action's step; imported (tests), it only exports its tables.
