@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validateAction, validateWorkflow, type ValidationState } from '@action-validator/core';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ExitCode } from '../../src/core/errors';
 
 /** out/test/unit → the repository. */
@@ -23,7 +23,9 @@ function githubWorkflows(): string[] {
     .filter((f) => /\.ya?ml$/.test(f) && !/gitlab/i.test(f))
     .map((f) => path.join(dir, f))
     .filter((f) => {
-      const doc = parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown> | null;
+      // GitLab CI components are two documents (spec, then jobs); a GitHub workflow is one, with jobs.
+      const docs = parseAllDocuments(fs.readFileSync(f, 'utf8'));
+      const doc = Array.isArray(docs) && docs.length === 1 ? (docs[0]?.toJS() as unknown) : undefined;
       return doc !== null && typeof doc === 'object' && 'jobs' in doc;
     });
 }
