@@ -77,13 +77,22 @@ function runCli(cli, args, { captureStdout = false } = {}) {
   });
 }
 
-/** The extra options a command accepts: `--add PATH [--weight N]` belong to merge (and pipeline) only. */
-function extraFor(phase, extra) {
-  if (phase === 'merge' || phase === 'pipeline') return extra;
+/** Options (each with a value) that only some commands accept, as src/cli/cli-args.ts checks them. */
+const PHASE_OPTIONS = {
+  add: ['merge', 'pipeline'],
+  weight: ['merge', 'pipeline'],
+  only: ['workload', 'pipeline'],
+  'profile-dir': ['workload', 'pipeline'],
+};
+
+/** The extra options `phase` accepts: the others of PHASE_OPTIONS are left out, with their values. */
+export function extraFor(phase, extra) {
   const kept = [];
   for (let i = 0; i < extra.length; i++) {
-    if (extra[i] === '--add' || extra[i] === '--weight') i++;
-    else if (!/^--(add|weight)=/.test(extra[i])) kept.push(extra[i]);
+    const [, name, inline] = /^--([\w-]+)(=.*)?$/.exec(extra[i]) ?? [];
+    const phases = name ? PHASE_OPTIONS[name] : undefined;
+    if (!phases || phases.includes(phase)) kept.push(extra[i]);
+    else if (inline === undefined) i++; // its value
   }
   return kept;
 }

@@ -69,13 +69,28 @@ describe('CI files: the GitHub Action and the sample workflows', () => {
     assert.equal(r.status, 0, r.stderr);
   });
 
-  it("the action's script knows every exit code of the CLI", () => {
-    // An ES module: a child node imports it and prints its table.
-    const script = path.join(REPO, 'scripts', 'github-action', 'run-pgo.mjs');
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { EXIT_MEANINGS } from ${JSON.stringify(pathToFileURL(script).href)}; console.log(JSON.stringify(Object.keys(EXIT_MEANINGS)))`], { encoding: 'utf8' });
+  /** What an expression over the action script's exports gives (an ES module: a child node imports it). */
+  function fromActionScript(expression: string): unknown {
+    const script = pathToFileURL(path.join(REPO, 'scripts', 'github-action', 'run-pgo.mjs')).href;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as m from ${JSON.stringify(script)}; console.log(JSON.stringify(${expression}))`], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  }
+
+  it("the action's script knows every exit code of the CLI", () => {
     const codes = Object.values(ExitCode).filter((v): v is number => typeof v === 'number' && v !== ExitCode.Ok);
-    assert.deepEqual((JSON.parse(r.stdout) as string[]).map(Number).sort((a, b) => a - b), codes.sort((a, b) => a - b));
+    assert.deepEqual((fromActionScript('Object.keys(m.EXIT_MEANINGS)') as string[]).map(Number).sort((a, b) => a - b), codes.sort((a, b) => a - b));
+  });
+
+  it("the action's args go to every command, but merge's and workload's own options only to them (and pipeline)", () => {
+    const extra = JSON.stringify(['--add', 'ci/', '--weight', '3', '--runs', '10', '--only=a', '--profile-dir', 'p', '--rustflag', '-Cx', '--add=y']);
+    const kept = fromActionScript(`Object.fromEntries(['merge', 'workload', 'bench', 'pipeline'].map((p) => [p, m.extraFor(p, ${extra})]))`);
+    assert.deepEqual(kept, {
+      merge: ['--add', 'ci/', '--weight', '3', '--runs', '10', '--rustflag', '-Cx', '--add=y'],
+      workload: ['--runs', '10', '--only=a', '--profile-dir', 'p', '--rustflag', '-Cx'],
+      bench: ['--runs', '10', '--rustflag', '-Cx'],
+      pipeline: JSON.parse(extra),
+    });
   });
 
   it("the README documents every input and output of the action; the CLI package has the extension's version and no dependencies", () => {
