@@ -38,7 +38,7 @@ function usageFailure(message) {
 }
 
 /** The inputs, checked: a bad one fails before anything is built. */
-export function readInputs(env) {
+function readInputs(env) {
   const phases = (env.PGO_PHASES ?? '').split(/[\s,]+/).filter(Boolean);
   if (phases.length === 0) usageFailure('phases is empty: name one or more pgo commands, e.g. "doctor pipeline" or "pipeline bench"');
   const misfits = phases.filter((p) => NOT_PHASES.includes(p) || p.startsWith('-'));
@@ -65,12 +65,15 @@ function runCli(cli, args, { captureStdout = false } = {}) {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', captureStdout ? 'pipe' : 'inherit', 'pipe'] });
     let stderr = '';
     let stdout = '';
-    child.stderr.on('data', (chunk) => {
-      process.stderr.write(chunk);
-      stderr = (stderr + chunk.toString()).slice(-65536);
+    // Decoded as a stream: a character split between two chunks stays whole.
+    child.stderr.setEncoding('utf8');
+    child.stdout?.setEncoding('utf8');
+    child.stderr.on('data', (text) => {
+      process.stderr.write(text);
+      stderr = (stderr + text).slice(-65536);
     });
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk.toString();
+    child.stdout?.on('data', (text) => {
+      stdout += text;
     });
     child.on('error', (e) => resolveRun({ code: 1, stderr: `could not start pgo: ${e.message}`, stdout }));
     child.on('close', (code, signal) => resolveRun({ code: code ?? (signal ? 130 : 1), stderr, stdout }));
