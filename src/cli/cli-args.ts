@@ -42,6 +42,7 @@ const COMMAND_TABLE = {
     operand: 'component',
   },
   report: { usage: 'report [component|all]', help: 'write <artifact dir>/report/index.html (plots, offline) and report.md', operand: 'component' },
+  version: { usage: 'version', help: 'print the version of pgo (also --version, -V)', operand: 'none' },
   help: { usage: 'help', help: '', operand: 'component' },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -154,9 +155,13 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
   json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },
-  // Handled in parseCliArgs: it ends the parsing.
+  // Handled in parseCliArgs: they end the parsing.
   help: { type: 'boolean', helpName: '-h, --help', help: 'this help', apply: () => undefined },
+  version: { type: 'boolean', helpName: '-V, --version', help: 'the version of pgo', apply: () => undefined },
 };
+
+/** Single-letter forms: `-h`, `-V` (as cargo and rustc spell them). */
+const SHORT_FLAGS: Record<string, string> = { help: 'h', version: 'V' };
 
 function wholeNumber(flag: string, value: string): number {
   const n = Number(value);
@@ -188,7 +193,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   // value may start with a dash (`--rustflag -Ctarget-cpu=native`); the tokens keep the order.
   const { tokens } = parseArgs({
     args: [...argv],
-    options: Object.fromEntries(Object.entries(OPTION_TABLE).map(([name, o]) => [name, name === 'help' ? { type: o.type, short: 'h' } : { type: o.type }])),
+    options: Object.fromEntries(Object.entries(OPTION_TABLE).map(([name, o]) => [name, SHORT_FLAGS[name] ? { type: o.type, short: SHORT_FLAGS[name] } : { type: o.type }])),
     allowPositionals: true,
     strict: false,
     tokens: true,
@@ -221,7 +226,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
         }
         value = token.value === 'true';
       }
-      if (token.name === 'help' && value) return { ...args, command: 'help' };
+      if ((token.name === 'help' || token.name === 'version') && value) return { ...args, command: token.name };
       spec.apply(args, value);
     }
   }

@@ -16,6 +16,7 @@ import { parseCliArgs, HELP, type CliArgs } from './cli-args';
 import { benchCommand, verifyCommand } from './bench-command';
 import { reportCommand } from './report-command';
 import { initCommand } from './init-command';
+import { CLI_VERSION } from './version';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -56,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
   };
   if (args.command === 'help') {
     print(HELP);
+    return ExitCode.Ok;
+  }
+  if (args.command === 'version') {
+    print(args.json ? JSON.stringify({ version: CLI_VERSION }) : `pgo ${CLI_VERSION}`);
     return ExitCode.Ok;
   }
 

@@ -83,9 +83,15 @@ describe('CLI arguments', () => {
     assert.equal(parseCliArgs(['pipeline', '--help=false'], '/').command, 'pipeline');
   });
 
+  it('version, --version and -V print the version; version takes no operand', () => {
+    for (const argv of [['version'], ['--version'], ['-V'], ['pipeline', '--version', '--nonsense']]) assert.equal(parseCliArgs(argv, '/').command, 'version', argv.join(' '));
+    assert.equal(parseCliArgs(['--json', '-V'], '/').json, true);
+    assert.throws(() => parseCliArgs(['version', 'x'], '/'), /unexpected argument "x"/);
+  });
+
   it('lists every command and option in the help', () => {
     for (const c of COMMANDS.filter((name) => name !== 'help')) assert.match(HELP, new RegExp(`^  ${c}\\b`, 'm'));
-    for (const flag of ['--size N', '--workspace DIR', '--llvm-profdata PATH', '--rustflag FLAG', '--min-free-gb N', '--top N', '--output FILE', '--skip-corrupt', '--json', '--color / --no-color', '-h, --help']) {
+    for (const flag of ['--size N', '--workspace DIR', '--llvm-profdata PATH', '--rustflag FLAG', '--min-free-gb N', '--top N', '--output FILE', '--skip-corrupt', '--json', '--color / --no-color', '-h, --help', '-V, --version']) {
       assert.ok(HELP.includes(`  ${flag} `), flag);
     }
   });
