@@ -87,7 +87,7 @@ export async function runPhase(
         outcome.optimized = await optimizePhase(ctx, component);
         outcome.meta = outcome.optimized.meta;
         const a = outcome.optimized.applied;
-        end(true, `profile applied to ${a.applied} of ${a.instrumented} instrumented functions`);
+        end(true, a.instrumented > 0 ? `profile applied to ${a.applied} of ${a.instrumented} instrumented functions` : 'profile applied: not measured (no instrumented build here)');
         break;
       }
     }
