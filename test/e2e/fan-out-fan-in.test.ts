@@ -90,6 +90,7 @@ describe('CI fan-out and fan-in: 8 workload jobs, one weighted merge, one optimi
     const fanIn = show(path.join(pgoDir, 'realworld.profdata'));
     assert.match(fanIn, /Total functions: [1-9]/);
     assert.equal(fanIn, show(reference));
+    // Inputs in the same order as the --add options: the same bytes too.
     assert.deepEqual(fs.readFileSync(path.join(pgoDir, 'realworld.profdata')), fs.readFileSync(reference));
 
     // The optimize job: the merged profile applied to the shipped binary.

@@ -94,12 +94,17 @@ describe('GitLab template through gitlab-ci-local (shell executor, offline)', fu
     const restored = path.join(repo, 'restored');
     fs.mkdirSync(restored);
     run('tar', ['-xzf', path.join(artifacts, 'pgo-merge', 'pgo-profile.tar.gz'), '-C', restored]);
-    assert.deepEqual(fs.readFileSync(path.join(restored, 'pipeline', 'pipeline.profdata')), fs.readFileSync(reference));
+    // The same counts for every function (the bytes depend on the order of the inputs: the merge
+    // job takes the folders alphabetically).
+    const show = (file: string): string => run(profdata, ['show', '--all-functions', '--counts', file]);
+    const merged = show(path.join(restored, 'pipeline', 'pipeline.profdata'));
+    assert.match(merged, /Total functions: [1-9]/);
+    assert.equal(merged, show(reference));
 
     // The optimize job's artifact: the profile-guided binary, which runs.
     const binary = path.join(artifacts, 'pgo-optimize', 'optimized', 'midi-import');
     assert.ok(fs.existsSync(binary), fs.readdirSync(path.join(artifacts, 'pgo-optimize')).join(', '));
     assert.match(run(binary, ['50', '--seed', '3']), /checksum: \w+/);
-    assert.match(output, /pgo-optimize.*profile applied to/);
+    assert.match(output, /pgo-optimize .*✔ optimize pipeline in .* — profile applied: not measured \(no instrumented build here\)/);
   });
 });
