@@ -67,6 +67,10 @@ export interface CliArgs {
   skipCorrupt: boolean;
   /** `merge --add PATH [--weight N]` (repeatable): profiles from elsewhere merged in. */
   added: { path: string; weight: number }[];
+  /** `workload --only NAME` (repeatable or comma-separated): just these workloads. */
+  only?: string[];
+  /** `workload --profile-dir DIR`: also copy the run's raw profiles there (CI upload). */
+  profileDir?: string;
   top: number;
   json: boolean;
   color?: boolean;
@@ -136,6 +140,24 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
       if (!last) throw usage(`${f} must follow the --add it weighs`, `e.g. --add prod.profdata ${f} ${v}`);
       last.weight = wholeNumber(f, v);
     },
+  },
+  only: {
+    type: 'string',
+    arg: 'NAME',
+    example: 'import-training-set',
+    help: 'workload: run only this named workload of the component (repeatable, or a,b; a CI matrix job each)',
+    apply: (a, v, f) => {
+      const names = v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (names.length === 0) throw usage(`${f} needs a workload name from pgo.yaml`, `e.g. ${f} import-training-set`);
+      a.only = [...(a.only ?? []), ...names];
+    },
+  },
+  'profile-dir': {
+    type: 'string',
+    arg: 'DIR',
+    example: 'profiles/job-1',
+    help: "workload: also copy the run's raw profiles into DIR (what a CI job uploads; merge them with --add DIR)",
+    apply: (a, v) => (a.profileDir = v),
   },
   runs: { type: 'string', arg: 'N', example: '10', help: 'bench: N measured rounds (default: adaptive, ≥ 5, until the CIs are within 4%)', apply: (a, v, f) => (a.runs = wholeNumber(f, v)) },
   budget: { type: 'string', arg: 'S', example: '300', help: 'bench: adaptive time budget per benchmark, seconds (default 120)', apply: (a, v, f) => (a.budget = wholeNumber(f, v)) },
@@ -260,6 +282,11 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliArgs {
   }
   if (args.command === 'init' && args.makefile && (args.bin !== undefined || args.force)) {
     throw usage('--makefile writes Makefile targets only; --bin and --force are about pgo.yaml', 'run them as two commands: `pgo init --bin NAME -- ARGS…`, then `pgo init --makefile`');
+  }
+  for (const [flag, given] of [['--only', args.only], ['--profile-dir', args.profileDir]] as const) {
+    if (given !== undefined && args.command !== 'workload' && args.command !== 'pipeline') {
+      throw usage(`${flag} belongs to workload (or pipeline), not ${args.command}`, `e.g. \`pgo workload ${args.component ?? ''} ${flag} ${flag === '--only' ? 'NAME' : 'DIR'}\``.replace('  ', ' '));
+    }
   }
   return args;
 }

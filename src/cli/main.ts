@@ -146,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         // Fail before any build when merge will not be able to read the profiles.
         if (args.command !== 'instrument' && args.command !== 'workload') await requireProfdata(ctx);
-        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command, skipCorrupt: args.skipCorrupt, added: args.added });
+        outcomes = await runPipeline(ctx, components, { size: args.size, phases, command, skipCorrupt: args.skipCorrupt, added: args.added, only: args.only, profileDir: args.profileDir });
       } catch (e) {
         record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
         throw e;

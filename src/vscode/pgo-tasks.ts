@@ -22,6 +22,8 @@ export interface PgoTaskDefinition extends vscode.TaskDefinition {
   workspace?: string;
   /** merge / pipeline: leave out unreadable .profraw files (named in the output). */
   skipCorrupt?: boolean;
+  /** workload / pipeline: only these named workloads of the component. */
+  only?: string[];
   /** bench: measured rounds (default: adaptive). */
   runs?: number;
   /** Set by the extension on the tasks it starts, to recognise their end events. */
@@ -53,6 +55,7 @@ export function createPgoTask(cliPath: string, ws: PgoWorkspace, def: PgoTaskDef
   if (size !== undefined) args.push('--size', String(size));
   if (def.skipCorrupt) args.push('--skip-corrupt');
   if (def.runs !== undefined) args.push('--runs', String(def.runs));
+  for (const name of def.only ?? []) args.push('--only', name);
   args.push(...toCliFlags(settings), '--color');
   // The extension host's own runtime runs the CLI: Node in a server, Electron-as-Node on desktop.
   const execution = new vscode.ProcessExecution(process.execPath, args, {

@@ -8,6 +8,8 @@ import type { ProfileMetadata } from './profile-metadata';
 import { profileWarning } from './profile-warning';
 import { PHASES, type PhaseName } from './reporter';
 import { workloadPhase } from './workload-phase';
+import { exportRunProfiles } from './profile-export';
+import { selectWorkloads } from './workload-selection';
 
 export interface PhaseTiming {
   phase: PhaseName;
@@ -22,11 +24,22 @@ export interface ComponentOutcome {
   optimized?: OptimizeResult;
 }
 
-function describeStart(phase: PhaseName, c: ResolvedComponent, size: number | undefined): string {
+/** Options of the workload and merge phases (CLI flags, task properties). */
+export interface PhaseOptions {
+  skipCorrupt?: boolean;
+  added?: readonly AddedProfile[];
+  /** Workload: only these named workloads. */
+  only?: readonly string[];
+  /** Workload: also copy the run's raw profiles into this folder (a CI job's upload). */
+  profileDir?: string;
+}
+
+function describeStart(phase: PhaseName, c: ResolvedComponent, size: number | undefined, only?: readonly string[]): string {
   switch (phase) {
     case 'instrument':
       return `building ${c.bins.map((b) => b.name).join(', ') || c.packages.join(', ')} with -Cprofile-generate`;
     case 'workload':
+      if (only && only.length > 0) return `${only.map((n) => `"${n}"`).join(', ')}${size !== undefined ? `, size ${size}` : ''}`;
       return `${c.workloads.length} command(s)${size !== undefined ? `, size ${size}` : ''}${c.usesDefaultWorkload ? ' (default: cargo test --release)' : ''}`;
     case 'merge':
       return 'llvm-profdata merge';
@@ -42,10 +55,10 @@ export async function runPhase(
   component: ResolvedComponent,
   size: number | undefined,
   outcome: ComponentOutcome,
-  opts: { skipCorrupt?: boolean; added?: readonly AddedProfile[] } = {},
+  opts: PhaseOptions = {},
 ): Promise<void> {
   const effectiveSize = size ?? component.defaultSize;
-  ctx.reporter.phaseStart(phase, component.name, describeStart(phase, component, effectiveSize));
+  ctx.reporter.phaseStart(phase, component.name, describeStart(phase, component, effectiveSize, opts.only));
   const started = Date.now();
   const end = (ok: boolean, detail: string): void => {
     const durationMs = Date.now() - started;
@@ -60,8 +73,10 @@ export async function runPhase(
         break;
       }
       case 'workload': {
-        const run = await workloadPhase(ctx, component, size);
-        end(true, `${run.commands.reduce((n, c) => n + c.rawFiles, 0)} raw profile(s)`);
+        const run = await workloadPhase(ctx, component, size, { only: opts.only });
+        const exported = opts.profileDir !== undefined ? exportRunProfiles(run, opts.profileDir) : undefined;
+        if (exported && exported.earlier > 0) ctx.reporter.warn(`${exported.dir} already held ${exported.earlier} other .profraw file(s): \`pgo merge --add ${opts.profileDir ?? ''}\` merges them along with this run's`);
+        end(true, `${run.commands.reduce((n, c) => n + c.rawFiles, 0)} raw profile(s)${exported ? `, copied to ${exported.dir}` : ''}`);
         break;
       }
       case 'merge': {
@@ -75,7 +90,7 @@ export async function runPhase(
         outcome.optimized = await optimizePhase(ctx, component);
         outcome.meta = outcome.optimized.meta;
         const a = outcome.optimized.applied;
-        end(true, `profile applied to ${a.applied} of ${a.instrumented} instrumented functions`);
+        end(true, a.instrumented > 0 ? `profile applied to ${a.applied} of ${a.instrumented} instrumented functions` : 'profile applied: not measured (no instrumented build here)');
         break;
       }
     }
@@ -93,9 +108,11 @@ export async function runPhase(
 export async function runPipeline(
   ctx: EngineContext,
   components: ResolvedComponent[],
-  opts: { size?: number; phases?: readonly PhaseName[]; command?: string; skipCorrupt?: boolean; added?: readonly AddedProfile[] } = {},
+  opts: PhaseOptions & { size?: number; phases?: readonly PhaseName[]; command?: string } = {},
 ): Promise<ComponentOutcome[]> {
   const phases = opts.phases ?? PHASES;
+  // A misspelt --only fails now, not after the instrumented build.
+  if (phases.includes('workload')) for (const c of components) selectWorkloads(c, opts.only);
   const build = await requireRustc(ctx);
   const lock = ctx.layout.lock(opts.command ?? `pgo ${phases.join('+')}`);
   const outcomes: ComponentOutcome[] = [];
@@ -103,7 +120,7 @@ export async function runPipeline(
     for (const c of components) {
       const outcome: ComponentOutcome = { component: c.name, timings: [] };
       outcomes.push(outcome);
-      for (const phase of phases) await runPhase(build, phase, c, opts.size, outcome, { skipCorrupt: opts.skipCorrupt, added: opts.added });
+      for (const phase of phases) await runPhase(build, phase, c, opts.size, outcome, opts);
     }
     return outcomes;
   } finally {

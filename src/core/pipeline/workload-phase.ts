@@ -11,6 +11,7 @@ import { instrumentInvocation, readInstrumentStamp, type InstrumentStamp } from 
 import { readJson } from '../util/read-json';
 import { rustToolPath } from '../util/rust-tools';
 import { collectOwnProfraws, profileFileSettings } from './workload-own-profiles';
+import { selectWorkloads } from './workload-selection';
 
 export interface WorkloadCommandResult {
   name: string;
@@ -81,7 +82,13 @@ export function unusedSizeWarning(component: ResolvedComponent, size: number): s
   return `--size ${size} is ignored for component "${component.name}": none of its workload commands uses {size}; ${how}`;
 }
 
-export async function workloadPhase(ctx: BuildContext, component: ResolvedComponent, size: number | undefined): Promise<WorkloadRun> {
+/** `--only`: run just these workloads (a CI matrix job each). */
+export interface WorkloadOptions {
+  only?: readonly string[];
+}
+
+export async function workloadPhase(ctx: BuildContext, component: ResolvedComponent, size: number | undefined, opts: WorkloadOptions = {}): Promise<WorkloadRun> {
+  const specs = selectWorkloads(component, opts.only);
   const stamp: InstrumentStamp = readInstrumentStamp(ctx, component);
   const root = ctx.project.workspace.root;
   const bins = new Map(stamp.binaries.map((b) => [b.target, b.path]));
@@ -103,7 +110,7 @@ export async function workloadPhase(ctx: BuildContext, component: ResolvedCompon
     ctx.reporter.warn(`LLVM_PROFILE_FILE=${process.env.LLVM_PROFILE_FILE} in your environment is replaced for the workload, so that its profiles land in ${runDir}`);
   }
   const results: WorkloadCommandResult[] = [];
-  for (const spec of component.workloads) {
+  for (const spec of specs) {
     results.push(await runOne(ctx, spec, { runDir, root, bins, size: effectiveSize, cargoEnv, targetDir: ctx.layout.instrumentedTargetDir(component.name), rawRoot: ctx.layout.rawRoot(component.name) }));
   }
   const run: WorkloadRun = {

@@ -77,8 +77,13 @@ export function formatSummary(outcomes: readonly ComponentOutcome[], p: Paint = 
     if (o.optimized && a) {
       out.push('  optimized binaries:');
       for (const b of o.optimized.binaries) out.push(`    ${b.path}`);
+      if (a.instrumented === 0) {
+        // A CI optimize job has only the merged profile, not the instrumented build it was checked against.
+        out.push(p.dim('  profile applied: not measured (no instrumented build here, or its binaries are not ELF; `pgo instrument` first to measure it)'));
+        continue;
+      }
       const appliedLine = `profile applied to ${a.applied} of ${a.instrumented} instrumented functions (workspace crates: ${a.workspaceApplied} of ${a.workspaceInstrumented})`;
-      out.push(`  ${a.instrumented > 0 && a.applied / a.instrumented >= 0.9 ? p.green(appliedLine) : p.yellow(appliedLine)}`);
+      out.push(`  ${a.applied / a.instrumented >= 0.9 ? p.green(appliedLine) : p.yellow(appliedLine)}`);
       out.push(`  usable share of the profile's counts: ${percent(a.usableShare)}` +
         (a.perWorkload.length > 1 ? ` (${a.perWorkload.map((w) => `${w.name}: ${percent(w.usableShare)}`).join(', ')})` : ''));
       if (a.missing + a.mismatched > 0) out.push(p.dim(`  rustc: ${a.missing} function(s) without profile data, ${a.mismatched} hash mismatch(es)`));
