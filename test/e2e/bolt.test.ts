@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BoltComponentOutcome } from '../../src/core/bolt/bolt-command';
+import { boltInputProblem, classifyBoltFailure, readBoltInputFacts } from '../../src/core/bolt/bolt-failure';
+import { copyWorkspace, EXAMPLE, run, runCli, rustcFacts } from './e2e-helpers';
+
+interface DoctorJson {
+  checks: { id: string; status: string; message: string }[];
+}
+
+/** Why BOLT cannot run on this machine, or undefined when it can (ensure-toolchain installs it on Debian). */
+function boltUnavailable(ws: string): string | undefined {
+  if (process.platform !== 'linux') return `BOLT rewrites Linux ELF binaries only (this is ${process.platform})`;
+  const arch = rustcFacts().host.split('-')[0];
+  if (arch !== 'x86_64' && arch !== 'aarch64') return `BOLT supports x86_64 and AArch64 only (this is ${arch})`;
+  const report = JSON.parse(runCli(['doctor', '--json', '--workspace', ws]).stdout) as DoctorJson;
+  const bolt = report.checks.find((c) => c.id === 'bolt');
+  return bolt?.status === 'ok' ? undefined : `no llvm-bolt/merge-fdata: ${bolt?.message ?? 'no BOLT line in the doctor'} (node scripts/ensure-toolchain.mjs installs them as root on Debian)`;
+}
+
+const checksum = (stdout: string): string | undefined => /checksum: (\w+)/.exec(stdout)?.[1];
+
+describe('pgo bolt on the example (real cargo, rustc, llvm-bolt and merge-fdata)', () => {
+  let ws: string;
+  before(function () {
+    ws = copyWorkspace(EXAMPLE, 'pgo-bolt-');
+    const why = boltUnavailable(ws);
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+  });
+  after(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  it('makes a BOLT-optimized midi-import that prints the release build\'s checksum; a second run reuses it', () => {
+    const r = runCli(['bolt', 'pipeline', '--json', '--workspace', ws]);
+    assert.equal(r.status, 0, r.output);
+    const [o] = JSON.parse(r.stdout) as BoltComponentOutcome[];
+    assert.ok(o);
+    assert.equal(o.variant, 'bolt');
+    const [bin] = o.binaries;
+    assert.ok(bin?.fdata, r.output);
+    assert.equal(bin.target, 'midi-import');
+    const artifacts = path.join(ws, 'target', 'pgo', 'pipeline', 'variants', 'bolt');
+    assert.equal(bin.output, path.join(artifacts, 'bolt', 'optimized', 'midi-import'));
+    assert.ok(fs.statSync(bin.fdata).size > 0);
+    assert.ok((bin.profiledFunctions?.profiled ?? 0) > 0, JSON.stringify(bin));
+    assert.ok(bin.dynoChanges && 'taken branches' in bin.dynoChanges, JSON.stringify(bin));
+    assert.deepEqual(o.checks.map((c) => [c.name, c.mode, c.agreed]), [['import-seed-9', 'regex', true]]);
+    // The steps' progress names what ran.
+    for (const step of [/llvm-bolt -instrument/, /workload "import-training-set": \S+bolt\/instrumented\/midi-import 2000 --seed 7/, /merge-fdata of 1 profile/, /optimizing midi-import/]) assert.match(r.stderr, step);
+
+    // The same input through the plain release build (no --emit-relocs): the same checksum.
+    run('cargo', ['build', '--release', '-p', 'pipeline', '--bin', 'midi-import'], { cwd: ws, env: { CARGO_TARGET_DIR: path.join(ws, 'target') } });
+    const release = path.join(ws, 'target', 'release', 'midi-import');
+    const expected = checksum(run(release, ['500', '--seed', '11']));
+    assert.ok(expected);
+    assert.equal(checksum(run(bin.output, ['500', '--seed', '11'])), expected);
+
+    // That release build has no code relocations: named before llvm-bolt runs, and in llvm-bolt's own words.
+    assert.equal(boltInputProblem(readBoltInputFacts(release))?.id, 'no-relocations');
+    const llvmBolt = /(\S+llvm-bolt\S*) and/.exec((JSON.parse(runCli(['doctor', '--json', '--workspace', ws]).stdout) as DoctorJson).checks.find((c) => c.id === 'bolt')?.message ?? '')?.[1];
+    assert.ok(llvmBolt);
+    const direct = spawnSync(llvmBolt, [release, '-instrument', `-o=${path.join(ws, 'x')}`], { encoding: 'utf8' });
+    assert.equal(classifyBoltFailure(`${direct.stdout}\n${direct.stderr}`.split('\n'))?.id, 'no-relocations', direct.stderr);
+
+    const again = runCli(['bolt', 'pipeline', '--workspace', ws]);
+    assert.equal(again.status, 0, again.output);
+    assert.match(again.stdout, /BOLT — pipeline \(bolt, reused/);
+    assert.match(again.stdout, /output of "import-seed-9": the same \(\w+\)/);
+  });
+
+  it('a workload that never runs the binary fails with that cause and keeps the last good BOLT outputs', () => {
+    const artifacts = path.join(ws, 'target', 'pgo', 'pipeline', 'variants', 'bolt', 'bolt');
+    const optimized = path.join(artifacts, 'optimized', 'midi-import');
+    const before = fs.readFileSync(optimized);
+    const fdata = fs.readFileSync(path.join(artifacts, 'midi-import.fdata'));
+    const yaml = path.join(ws, 'pgo.yaml');
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('command: ["{bin:midi-import}", "{size}", "--seed", "7"]', 'command: ["cargo", "--version"]'));
+    const r = runCli(['bolt', 'pipeline', '--workspace', ws]);
+    assert.equal(r.status, 1, r.output);
+    assert.match(r.stderr, /error: BOLT: the workload ran none of midi-import: the BOLT-instrumented binaries wrote no profile \(\.fdata\)/);
+    assert.match(r.stderr, /fix: run the binaries with \{bin:NAME\}/);
+    assert.ok(fs.readFileSync(optimized).equals(before), 'the last good BOLT-optimized binary is unchanged');
+    assert.ok(fs.readFileSync(path.join(artifacts, 'midi-import.fdata')).equals(fdata), 'the last good profile is unchanged');
+    assert.deepEqual(fs.readdirSync(artifacts).filter((f) => f.includes('.tmp-')), [], 'no temporary file left');
+  });
+});
