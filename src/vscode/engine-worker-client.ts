@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
+import type { ChecklistItem } from '../core/bench/checklist';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
 import { ConfigError } from '../core/config/load-config';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { EngineContext } from '../core/pipeline/engine-context';
+import type { ReportData } from '../core/report/report-data';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import type { SourceIndexPayload, WorkerRequest, WorkspaceTools, WorkerResponse } from './engine-worker-protocol';
 
@@ -63,6 +65,16 @@ export class EngineWorker {
   /** The prerequisites check (many short processes), run in the worker. */
   async doctor(dir: string, overrides: ProjectOverrides): Promise<DoctorReport> {
     return (await this.request({ op: 'doctor', dir, overrides })).value as DoctorReport;
+  }
+
+  /** A component's checklist, evaluated in the worker (its freshness check hashes the sources). */
+  async checklist(project: Project, component: string): Promise<ChecklistItem[]> {
+    return (await this.request({ op: 'checklist', project, component })).value as ChecklistItem[];
+  }
+
+  /** The report's data for a component or "all", gathered in the worker. */
+  async reportData(project: Project, component: string, doctor: DoctorReport): Promise<ReportData> {
+    return (await this.request({ op: 'reportData', project, component, doctor })).value as ReportData;
   }
 
   /** A profile's source index, parsed in the worker, its files packed (see PackedFiles). */

@@ -1,8 +1,10 @@
+import type { ChecklistItem } from '../core/bench/checklist';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
 import type { ConfigProblem } from '../core/config/load-config';
 import type { PgoErrorKind } from '../core/errors';
 import type { FunctionHeat, SourceIndex } from '../core/profile/source-index';
+import type { ReportData } from '../core/report/report-data';
 import type { DoctorReport } from '../core/toolchain/doctor';
 import type { ProfdataCandidate } from '../core/toolchain/llvm-profdata-discovery';
 import type { RustcInfo } from '../core/toolchain/rustc-info';
@@ -24,6 +26,10 @@ export type WorkerRequest =
   /** Recursive deletes of build folders (gigabytes): clean, and delete-profile alike. */
   | { id: number; op: 'clean'; project: Project; component?: string }
   | { id: number; op: 'deleteProfile'; project: Project; component: string }
+  /** The sidebar's checklist of one component: its freshness check hashes every workspace source. */
+  | { id: number; op: 'checklist'; project: Project; component: string }
+  /** The report panel's data (bench results, checklists, hottest functions): reads and hashes files. */
+  | { id: number; op: 'reportData'; project: Project; component: string; doctor: DoctorReport }
   | { id: number; op: 'abort' };
 
 /** rustc, cargo's version and the matched llvm-profdata of one workspace. */
@@ -34,7 +40,7 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | string[] | undefined }
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | string[] | ChecklistItem[] | ReportData | undefined }
   /** `problems`: a pgo.yaml error's positions (ConfigError), for the sidebar. */
   | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind; problems?: ConfigProblem[] } };
 

@@ -1,3 +1,5 @@
+import { evaluateChecklist } from '../core/bench/checklist';
+import { gatherChecklistInput } from '../core/bench/checklist-input';
 import { clean, deleteProfiles } from '../core/commands/clean';
 import { checkPrerequisites } from '../core/commands/doctor';
 import { ConfigError } from '../core/config/load-config';
@@ -7,6 +9,7 @@ import { engineContextOf, findMatchedProfdata, readToolchain } from '../core/pip
 import { isPgoError, errorMessage } from '../core/errors';
 import { hottestHeats, readSourceIndex, type SourceIndex } from '../core/profile/source-index';
 import { hotFunctionsByOrigin } from '../core/profile/origin-groups';
+import { gatherReportData } from '../core/report/report-data';
 import { SIDEBAR_HOT_MAX, type PackedFiles, type SourceIndexPayload, type WorkerRequest, type WorkerResponse } from './engine-worker-protocol';
 
 /**
@@ -53,6 +56,12 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
     const ctx = engineContextOf(req.project);
     const removed = req.op === 'clean' ? clean(ctx, req.component).removed : deleteProfiles(ctx, req.component);
     return { id: req.id, ok: true, value: removed };
+  }
+  if (req.op === 'checklist' || req.op === 'reportData') {
+    const components = req.project.components.filter((c) => req.component === 'all' || c.name === req.component);
+    if (req.op === 'reportData') return { id: req.id, ok: true, value: await gatherReportData(req.project, components, { doctor: req.doctor, signal }) };
+    const component = components[0];
+    return { id: req.id, ok: true, value: component ? evaluateChecklist(gatherChecklistInput(req.project, component, { checkSources: true })) : [] };
   }
   if (req.op === 'doctor') {
     return { id: req.id, ok: true, value: await checkPrerequisites(req.dir, req.overrides) };

@@ -44,8 +44,8 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
   const runner = new TaskRunner(cliPath, registry, status, log);
   const heat = new HeatIndex(registry, worker);
   const annotations = new HotPathAnnotations(heat);
-  const tree = new ProfilesTree(registry, heat);
-  const reportPanel = new ReportPanel(registry, log);
+  const tree = new ProfilesTree(registry, heat, worker);
+  const reportPanel = new ReportPanel(registry, worker, log);
   context.subscriptions.push(
     reportPanel,
     log,

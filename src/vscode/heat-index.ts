@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { NewestReload } from '../core/util/newest-reload';
 import type { FunctionHeat } from '../core/profile/source-index';
 import type { EngineWorker } from './engine-worker-client';
 import type { SourceIndexPayload } from './engine-worker-protocol';
@@ -85,26 +86,19 @@ export class HeatIndex implements vscode.Disposable {
     return this.byFile.size;
   }
 
-  private generation = 0;
-  private loading: Promise<void> = Promise.resolve();
+  private readonly reloads = new NewestReload();
 
   /** Resolves when no reload is in flight (lenses and the tree wait for it, not for time). */
-  async whenLoaded(): Promise<void> {
-    for (;;) {
-      const current = this.loading;
-      await current;
-      if (current === this.loading) return;
-    }
+  whenLoaded(): Promise<void> {
+    return this.reloads.settled();
   }
 
   /** Re-read the indexes that changed; overlapping reloads publish only the newest. */
   reload(): Promise<void> {
-    const loading = this.load(++this.generation);
-    this.loading = loading.catch(() => undefined);
-    return loading;
+    return this.reloads.run((isNewest) => this.load(isNewest));
   }
 
-  private async load(generation: number): Promise<void> {
+  private async load(isNewest: () => boolean): Promise<void> {
     const byFile: HeatIndex['byFile'] = new Map();
     const indexes: ComponentIndex[] = [];
     let changed = false;
@@ -129,7 +123,7 @@ export class HeatIndex implements vscode.Disposable {
           } catch {
             loaded = undefined; // unreadable: no annotations, like a missing index
           }
-          if (generation !== this.generation) return;
+          if (!isNewest()) return;
           entry = { mtimeMs, loaded };
           this.cache.set(file, entry);
           changed = true;
@@ -144,7 +138,7 @@ export class HeatIndex implements vscode.Disposable {
         });
       }
     }
-    if (generation !== this.generation) return;
+    if (!isNewest()) return;
     for (const key of [...this.cache.keys()]) {
       if (!seen.has(key)) {
         this.cache.delete(key);

@@ -6,11 +6,11 @@ import { compactCount, percent } from '../core/report/format';
 import type { ComponentState, PgoWorkspace } from './pgo-workspace';
 import type { WorkspaceRegistry } from './workspace-registry';
 import type { HeatIndex } from './heat-index';
+import type { EngineWorker } from './engine-worker-client';
 import type { FunctionHeat } from '../core/profile/source-index';
 import { hotFunctionsByOrigin, type OriginGroup } from '../core/profile/origin-groups';
 import type { BenchResults } from '../core/bench/bench-results';
-import { evaluateChecklist, type ChecklistItem } from '../core/bench/checklist';
-import { gatherChecklistInput } from '../core/bench/checklist-input';
+import type { ChecklistItem } from '../core/bench/checklist';
 import { readLatestBenchResults } from '../core/bench/results-store';
 import { verdictLine } from '../core/bench/verdict-line';
 
@@ -55,6 +55,7 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
   constructor(
     private readonly registry: WorkspaceRegistry,
     private readonly heat: HeatIndex,
+    private readonly worker: EngineWorker,
   ) {
     this.sub = registry.onDidChange(() => this.emitter.fire(undefined));
     this.heatSub = heat.onDidChange(() => this.emitter.fire(undefined));
@@ -113,10 +114,10 @@ export class ProfilesTree implements vscode.TreeDataProvider<PgoNode>, vscode.Di
       case 'origin':
         return node.group.hottest.map(({ file, heat }, i) => ({ kind: 'hot-function', ws: node.ws, rank: i + 1, file, heat }));
       case 'checklist': {
-        // Computed on expand only: the freshness check hashes the workspace's sources.
+        // Computed on expand only, in the engine worker: the freshness check hashes the workspace's sources.
         const project = node.ws.project;
         if (!project) return [];
-        return evaluateChecklist(gatherChecklistInput(project, node.state.component, { checkSources: true })).map((item) => ({ kind: 'check', ws: node.ws, item }));
+        return (await this.worker.checklist(project, node.state.component.name)).map((item) => ({ kind: 'check', ws: node.ws, item }));
       }
       default:
         return [];

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { gatherReportData } from '../core/report/report-data';
 import { renderReportBody } from '../core/report/report-html';
 import { REPORT_CSS } from '../core/report/report-style';
-import { runDoctor, type DoctorReport } from '../core/toolchain/doctor';
+import type { DoctorReport } from '../core/toolchain/doctor';
+import type { EngineWorker } from './engine-worker-client';
 import type { PgoWorkspace } from './pgo-workspace';
+import { readSettings, toOverrides } from './settings';
 import type { WorkspaceRegistry } from './workspace-registry';
 
 /**
@@ -46,6 +47,7 @@ export class ReportPanel implements vscode.Disposable {
 
   constructor(
     registry: WorkspaceRegistry,
+    private readonly worker: EngineWorker,
     private readonly log: vscode.LogOutputChannel,
   ) {
     // New results, a new profile or a verify run: redraw what is shown.
@@ -93,9 +95,9 @@ export class ReportPanel implements vscode.Disposable {
     if (!panel || !shown || !project) return;
     const generation = ++this.generation;
     try {
-      this.doctor ??= await runDoctor({ llvmProfdataPath: project.llvmProfdataPath, artifactDir: project.artifactRoot, minFreeGb: project.minFreeDiskGb, cwd: project.workspace.root });
-      const components = shown.component === 'all' ? project.components : project.components.filter((c) => c.name === shown.component);
-      const data = await gatherReportData(project, components, { doctor: this.doctor });
+      // Both in the engine worker: the doctor starts processes, the data reads and hashes files.
+      this.doctor ??= await this.worker.doctor(shown.ws.root, toOverrides(readSettings(shown.ws.folder.uri)));
+      const data = await this.worker.reportData(project, shown.component, this.doctor);
       // A newer render started meanwhile (results changed again): let it win.
       if (generation !== this.generation || panel !== this.panel) return;
       panel.webview.html = webviewReportPage(renderReportBody(data), panel.webview.cspSource, randomBytes(16).toString('base64'));

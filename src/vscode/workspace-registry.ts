@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { NewestReload } from '../core/util/newest-reload';
 import type { EngineWorker } from './engine-worker-client';
 import { findCargoRoots, PgoWorkspace } from './pgo-workspace';
 
@@ -62,35 +63,27 @@ export class WorkspaceRegistry implements vscode.Disposable {
     return this.pick(fsPath);
   }
 
-  private generation = 0;
-  private loading: Promise<void> = Promise.resolve();
+  private readonly reloads = new NewestReload();
 
   /** Resolves when no reload is in flight: the workspaces are the newest loaded. */
-  async whenLoaded(): Promise<void> {
-    for (;;) {
-      const current = this.loading;
-      await current;
-      if (current === this.loading) return;
-    }
+  whenLoaded(): Promise<void> {
+    return this.reloads.settled();
   }
 
   /** Load every Cargo workspace again (cargo metadata); activation starts one without waiting. */
   reload(): Promise<void> {
-    const loading = this.load();
-    this.loading = loading.catch(() => undefined);
-    return loading;
+    // Reloads overlap (activation, Refresh, file changes): only the newest may publish its result.
+    return this.reloads.run((isNewest) => this.load(isNewest));
   }
 
-  private async load(): Promise<void> {
-    // Reloads overlap (activation, Refresh, file changes): only the newest may publish its result.
-    const generation = ++this.generation;
+  private async load(isNewest: () => boolean): Promise<void> {
     const next: PgoWorkspace[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
       for (const root of findCargoRoots(folder)) next.push(new PgoWorkspace(folder, root));
     }
     await Promise.all(next.map((w) => w.load(this.worker)));
-    if (generation !== this.generation) return;
+    if (!isNewest()) return;
     for (const w of next) {
       if (w.error) this.log.warn(`${w.label}: ${w.error}`);
       else this.log.info(`${w.label}: components ${w.project?.components.map((c) => c.name).join(', ')}; artifacts in ${w.project?.artifactRoot}`);

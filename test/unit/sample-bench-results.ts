@@ -1,17 +1,6 @@
 import type { BenchmarkResult, BenchResults, VariantResult } from '../../src/core/bench/bench-results';
+import { seededRandom as seeded } from '../../src/core/bench/schedule';
 import { compareToBaseline, recommend, summarize, variantStatsFromBenchmarks } from '../../src/core/bench/statistics';
-
-/** mulberry32: seeded, so a "measured" results file is the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Wall times with this VM's noise: CV ~6.5 %, a right tail, an occasional slow run. */
 export function noisyTimings(seed: number, n: number, medianMs: number, cv = 0.065): number[] {
