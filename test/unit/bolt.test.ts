@@ -167,6 +167,12 @@ describe("the doctor's BOLT line", () => {
     assert.equal(line.message, `${path.join(bin, 'llvm-bolt')} and ${path.join(bin, 'merge-fdata')} (for \`pgo bolt\`; any LLVM version works)`);
   });
 
+  it('names a LLVM_BOLT that cannot be used instead of searching past it', async () => {
+    const line = boltCheckLine(await discoverBolt(rustc, { platform: 'linux', env: { PATH: '', LLVM_BOLT: '/nonexistent/llvm-bolt' } }), 'x86_64');
+    assert.equal(line.status, 'warn');
+    assert.match(line.message, /^LLVM_BOLT=\/nonexistent\/llvm-bolt cannot be used: the file does not exist/);
+  });
+
   it('on an architecture BOLT does not support: unavailable, not a warning', async () => {
     const line = boltCheckLine(await discoverBolt(rustc, { platform: 'linux' }), 'riscv64gc');
     assert.equal(line.status, 'ok');

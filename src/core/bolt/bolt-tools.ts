@@ -47,6 +47,11 @@ export function boltCheckLine(found: BoltDiscovery, arch: string | undefined): B
   const bolt = found.bolt?.chosen;
   const merge = found.mergeFdata?.chosen;
   if (bolt && merge) return { status: 'ok', message: `${bolt.path} and ${merge.path} (for \`pgo bolt\`; any LLVM version works)`, details };
+  const named = [
+    ...(found.bolt?.candidates ?? []).filter((c) => c.source === 'env' && c.status !== 'match').map((c) => `LLVM_BOLT=${c.path} cannot be used: ${c.reason ?? c.status}`),
+    ...(found.mergeFdata?.candidates ?? []).filter((c) => c.source === 'env' && c.status !== 'match').map((c) => `MERGE_FDATA=${c.path} cannot be used: ${c.reason ?? c.status}`),
+  ];
+  if (named.length > 0) return { status: 'warn', message: `${named.join('; ')} (only \`pgo bolt\` and the bolt bench variants need it, not PGO)`, fix: 'point it at an existing llvm-bolt / merge-fdata, or unset it to search the usual places', details };
   const missing = [bolt ? undefined : 'llvm-bolt', merge ? undefined : 'merge-fdata'].filter((x): x is string => x !== undefined);
   const fixes = (bolt ? found.mergeFdata : found.bolt)?.fixes ?? [];
   return {
