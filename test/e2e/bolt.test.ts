@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { BenchResults } from '../../src/core/bench/bench-results';
 import type { BoltComponentOutcome } from '../../src/core/bolt/bolt-command';
 import { boltInputProblem, classifyBoltFailure, readBoltInputFacts } from '../../src/core/bolt/bolt-failure';
 import { copyWorkspace, EXAMPLE, run, runCli, rustcFacts } from './e2e-helpers';
@@ -24,6 +25,8 @@ const checksum = (stdout: string): string | undefined => /checksum: (\w+)/.exec(
 
 describe('pgo bolt on the example (real cargo, rustc, llvm-bolt and merge-fdata)', () => {
   let ws: string;
+  // One BOLT run for the file (a build, the instrumented workload, BOLT): every test starts from it.
+  let r: ReturnType<typeof runCli>;
   before(function () {
     ws = copyWorkspace(EXAMPLE, 'pgo-bolt-');
     const why = boltUnavailable(ws);
@@ -31,11 +34,11 @@ describe('pgo bolt on the example (real cargo, rustc, llvm-bolt and merge-fdata)
       console.log(`      skipped: ${why}`);
       this.skip();
     }
+    r = runCli(['bolt', 'pipeline', '--json', '--workspace', ws]);
   });
   after(() => fs.rmSync(ws, { recursive: true, force: true }));
 
   it('makes a BOLT-optimized midi-import that prints the release build\'s checksum; a second run reuses it', () => {
-    const r = runCli(['bolt', 'pipeline', '--json', '--workspace', ws]);
     assert.equal(r.status, 0, r.output);
     const [o] = JSON.parse(r.stdout) as BoltComponentOutcome[];
     assert.ok(o);
@@ -78,13 +81,35 @@ describe('pgo bolt on the example (real cargo, rustc, llvm-bolt and merge-fdata)
     const before = fs.readFileSync(optimized);
     const fdata = fs.readFileSync(path.join(artifacts, 'midi-import.fdata'));
     const yaml = path.join(ws, 'pgo.yaml');
-    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('command: ["{bin:midi-import}", "{size}", "--seed", "7"]', 'command: ["cargo", "--version"]'));
-    const r = runCli(['bolt', 'pipeline', '--workspace', ws]);
-    assert.equal(r.status, 1, r.output);
-    assert.match(r.stderr, /error: BOLT: the workload ran none of midi-import: the BOLT-instrumented binaries wrote no profile \(\.fdata\)/);
-    assert.match(r.stderr, /fix: run the binaries with \{bin:NAME\}/);
+    const original = fs.readFileSync(yaml, 'utf8');
+    fs.writeFileSync(yaml, original.replace('command: ["{bin:midi-import}", "{size}", "--seed", "7"]', 'command: ["cargo", "--version"]'));
+    let failed: ReturnType<typeof runCli>;
+    try {
+      failed = runCli(['bolt', 'pipeline', '--workspace', ws]);
+    } finally {
+      fs.writeFileSync(yaml, original);
+    }
+    assert.equal(failed.status, 1, failed.output);
+    assert.match(failed.stderr, /error: BOLT: the workload ran none of midi-import: the BOLT-instrumented binaries wrote no profile \(\.fdata\)/);
+    assert.match(failed.stderr, /fix: run the binaries with \{bin:NAME\}/);
     assert.ok(fs.readFileSync(optimized).equals(before), 'the last good BOLT-optimized binary is unchanged');
     assert.ok(fs.readFileSync(path.join(artifacts, 'midi-import.fdata')).equals(fdata), 'the last good profile is unchanged');
     assert.deepEqual(fs.readdirSync(artifacts).filter((f) => f.includes('.tmp-')), [], 'no temporary file left');
+  });
+
+  it('pgo bench --variants bolt measures the BOLT build against release, outputs checked, BOLT reused', () => {
+    const b = runCli(['bench', 'pipeline', '--variants', 'bolt', '--runs', '2', '--json', '--workspace', ws]);
+    assert.equal(b.status, 0, b.output);
+    const [res] = JSON.parse(b.stdout) as BenchResults[];
+    assert.ok(res);
+    assert.deepEqual(res.variants.map((v) => [v.name, v.usesProfile, v.usesBolt ?? false]), [['release', false, false], ['bolt', false, true]]);
+    const bolt = res.variants.find((v) => v.name === 'bolt');
+    assert.deepEqual(bolt?.settings, {}, '--emit-relocs is part of BOLT, not shown as a setting');
+    assert.equal(bolt?.binaries[0]?.path, path.join(ws, 'target', 'pgo', 'pipeline', 'variants', 'bolt', 'bolt', 'optimized', 'midi-import'));
+    assert.match(b.stderr, /BOLT: reusing /);
+    const [bench] = res.benchmarks;
+    assert.equal(bench?.outputCheck.agreed, true);
+    assert.equal(bench?.runs.bolt?.length, 2);
+    assert.ok(bench?.vsRelease.bolt);
   });
 });
