@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BenchResults } from '../../src/core/bench/bench-results';
 import type { BoltComponentOutcome } from '../../src/core/bolt/bolt-command';
 import { boltInputProblem, classifyBoltFailure, readBoltInputFacts } from '../../src/core/bolt/bolt-failure';
-import { copyWorkspace, EXAMPLE, run, runCli, rustcFacts } from './e2e-helpers';
+import { CLI, copyWorkspace, EXAMPLE, run, runCli, rustcFacts } from './e2e-helpers';
 
 interface DoctorJson {
   checks: { id: string; status: string; message: string }[];
@@ -111,5 +111,30 @@ describe('pgo bolt on the example (real cargo, rustc, llvm-bolt and merge-fdata)
     assert.equal(bench?.outputCheck.agreed, true);
     assert.equal(bench?.runs.bolt?.length, 2);
     assert.ok(bench?.vsRelease.bolt);
+  });
+
+  it('a BOLT run cancelled during its workload exits 130 and keeps the last good outputs', async () => {
+    const artifacts = path.join(ws, 'target', 'pgo', 'pipeline', 'variants', 'bolt', 'bolt');
+    const optimized = path.join(artifacts, 'optimized', 'midi-import');
+    const before = fs.readFileSync(optimized);
+    // Another size: the BOLT profile is recorded again (the build is reused).
+    const child = spawn(process.execPath, [CLI, 'bolt', 'pipeline', '--size', '3000', '--workspace', ws], { env: process.env });
+    let out = '';
+    let sent = false;
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      // Interrupt once the BOLT-instrumented binary is running: the event, not a delay.
+      if (!sent && /workload "import-training-set": \S+bolt\/instrumented\/midi-import 3000/.test(out)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.ok(sent, out);
+    assert.equal(code, 130, out);
+    assert.ok(fs.readFileSync(optimized).equals(before), 'the last good BOLT-optimized binary is unchanged');
+    assert.deepEqual(fs.readdirSync(artifacts).filter((f) => f.includes('.tmp-')), [], 'no temporary file left');
   });
 });
