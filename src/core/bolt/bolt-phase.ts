@@ -61,8 +61,17 @@ export interface BoltOutcome {
 
 export const BOLT_STAMP = 'bolt.json';
 
+/** In 1 MB pieces: a binary with debug info can be hundreds of megabytes. */
 function sha256File(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const hash = createHash('sha256');
+  const buf = Buffer.alloc(1 << 20);
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (let n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 const toolsOf = new WeakMap<object, Promise<BoltTools>>();
