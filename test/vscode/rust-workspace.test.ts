@@ -170,6 +170,8 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
         assert.ok(names.includes(`${p} ${c}`), `task "${p} ${c}" in ${names.join(', ')}`);
       }
     }
+    // BOLT (Linux ELF only) is offered where it can run.
+    assert.equal(names.includes('BOLT pipeline'), process.platform === 'linux', names.join(', '));
     const t = tasks.find((x) => x.name === 'build pipeline pipeline');
     assert.deepEqual(t?.problemMatchers, ['$rustc']);
     assert.ok(t?.execution instanceof vscode.ProcessExecution);
