@@ -44,6 +44,23 @@ if (failing(report, 'llvm-profdata') && report.rustc) {
     report = doctor();
   }
 }
+// BOLT is optional for users, but the e2e test of `pgo bolt` needs it: install Debian's
+// bolt-<major> (llvm-bolt, merge-fdata and the instrumentation runtime) where we can.
+const bolt = report.checks.find((c) => c.id === 'bolt' && c.status === 'warn');
+if (bolt && report.rustc && process.platform === 'linux') {
+  const pkg = `bolt-${report.rustc.llvmMajor}`;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.error(`No llvm-bolt: installing Debian's ${pkg} with apt-get (for the BOLT test)…`);
+    const install = () => spawnSync('apt-get', ['install', '-y', '-q', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
+    if (install() !== 0) {
+      execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+      if (install() !== 0) console.error(`warning: could not install ${pkg}; the BOLT test will say it is skipped`);
+    }
+    report = doctor();
+  } else {
+    console.error(`note: ${bolt.message}${bolt.fix ? ` (${bolt.fix})` : ''}; the BOLT test will be skipped`);
+  }
+}
 const bad = report.checks.filter((c) => c.status === 'fail');
 if (bad.length > 0) {
   for (const c of bad) console.error(`error: ${c.message}${c.fix ? `\nfix: ${c.fix}` : ''}`);

@@ -35,6 +35,11 @@ const COMMAND_TABLE = {
     help: 'is it faster? build release, pgo, lto, lto+pgo (or pgo.yaml\'s variants), run the benchmarks alternately, compare with release (median, 95% CI, verdict), check outputs agree and the training\'s coverage, recommend one',
     operand: 'component',
   },
+  bolt: {
+    usage: 'bolt [component]',
+    help: 'BOLT (Linux): link with --emit-relocs, llvm-bolt -instrument, run the workloads, merge-fdata, llvm-bolt; check the output is unchanged (--pgo: on a PGO build)',
+    operand: 'component',
+  },
   verify: { usage: 'verify [component]', help: "run the component's tests (cargo test) built with the PGO profile and settings", operand: 'component' },
   init: {
     usage: 'init [component]',
@@ -85,6 +90,8 @@ export interface CliArgs {
   binArgs: string[];
   makefile: boolean;
   force: boolean;
+  /** `bolt --pgo`: BOLT on a PGO-optimized build instead of the release build. */
+  pgo?: boolean;
 }
 
 type OptionSpec =
@@ -174,6 +181,7 @@ const OPTION_TABLE: Record<string, OptionSpec> = {
   seed: { type: 'string', arg: 'N', example: '42', help: 'bench: seed of the shuffled run order (default 1)', apply: (a, v, f) => (a.seed = wholeNumber(f, v)) },
   makefile: { type: 'boolean', help: 'init: add pgo-build, pgo-<component>, pgo-clean targets to the Makefile (existing targets are kept)', apply: (a, v) => (a.makefile = v) },
   force: { type: 'boolean', help: 'init: replace an existing pgo.yaml (the old one is kept as pgo.yaml.bak)', apply: (a, v) => (a.force = v) },
+  pgo: { type: 'boolean', help: 'bolt: BOLT on top of PGO (the pgo+bolt variant) instead of on the release build', apply: (a, v) => (a.pgo = v) },
   'skip-corrupt': { type: 'boolean', help: 'merge: leave out unreadable .profraw files (they are named) instead of failing', apply: (a, v) => (a.skipCorrupt = v) },
   json: { type: 'boolean', help: 'print the result as JSON (every command but help)', apply: (a, v) => (a.json = v) },
   color: { type: 'boolean', helpName: '--color / --no-color', help: 'force colour on or off (default: on for a terminal)', apply: (a, v) => (a.color = v) },

@@ -17,6 +17,7 @@ import { benchCommand, verifyCommand } from './bench-command';
 import { reportCommand } from './report-command';
 import { initCommand } from './init-command';
 import { CLI_VERSION } from './version';
+import { boltComponents, formatBoltOutcome } from '../core/bolt/bolt-command';
 
 /** The `pgo` command: the engine, headless, for terminals and CI. */
 function makePaint(on: boolean): Paint {
@@ -195,6 +196,16 @@ async function main(argv: string[]): Promise<number> {
         const code = args.command === 'bench' ? await benchCommand(ctx, components, args, paint, print) : await verifyCommand(ctx, components, print);
         record(code === ExitCode.Ok, code);
         return code;
+      } catch (e) {
+        record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
+        throw e;
+      }
+    case 'bolt':
+      try {
+        const outcomes = await boltComponents(ctx, components, { pgo: args.pgo, size: args.size });
+        record(true, ExitCode.Ok);
+        print(args.json ? JSON.stringify(outcomes, null, 2) : outcomes.map(formatBoltOutcome).join('\n\n'));
+        return ExitCode.Ok;
       } catch (e) {
         record(false, isPgoError(e) ? e.code : ExitCode.PhaseFailed, e);
         throw e;

@@ -10,8 +10,8 @@ import { readSettings, toCliFlags } from './settings';
  * and terminating the task cancels the phase (the CLI keeps the last good profile).
  */
 export const TASK_TYPE = 'pgo';
-export type TaskPhase = 'pipeline' | 'instrument' | 'workload' | 'merge' | 'optimize' | 'clean' | 'bench';
-export const TASK_PHASES: readonly TaskPhase[] = ['pipeline', 'instrument', 'workload', 'merge', 'optimize', 'clean', 'bench'];
+export type TaskPhase = 'pipeline' | 'instrument' | 'workload' | 'merge' | 'optimize' | 'clean' | 'bench' | 'bolt';
+export const TASK_PHASES: readonly TaskPhase[] = ['pipeline', 'instrument', 'workload', 'merge', 'optimize', 'clean', 'bench', 'bolt'];
 
 export interface PgoTaskDefinition extends vscode.TaskDefinition {
   type: typeof TASK_TYPE;
@@ -26,6 +26,10 @@ export interface PgoTaskDefinition extends vscode.TaskDefinition {
   only?: string[];
   /** bench: measured rounds (default: adaptive). */
   runs?: number;
+  /** bench: only these variants (e.g. ["pgo", "bolt", "pgo+bolt"]; release is always measured). */
+  variants?: string[];
+  /** bolt: BOLT on a PGO build instead of the release build. */
+  pgo?: boolean;
   /** Set by the extension on the tasks it starts, to recognise their end events. */
   runId?: string;
 }
@@ -38,6 +42,7 @@ const TITLES: Record<TaskPhase, string> = {
   optimize: 'optimized build',
   clean: 'clean',
   bench: 'compare builds',
+  bolt: 'BOLT',
 };
 
 export function taskName(def: PgoTaskDefinition): string {
@@ -56,6 +61,8 @@ export function createPgoTask(cliPath: string, ws: PgoWorkspace, def: PgoTaskDef
   if (def.skipCorrupt) args.push('--skip-corrupt');
   if (def.runs !== undefined) args.push('--runs', String(def.runs));
   for (const name of def.only ?? []) args.push('--only', name);
+  if (def.variants && def.variants.length > 0) args.push('--variants', def.variants.join(','));
+  if (def.pgo) args.push('--pgo');
   args.push(...toCliFlags(settings), '--color');
   // The extension host's own runtime runs the CLI: Node in a server, Electron-as-Node on desktop.
   const execution = new vscode.ProcessExecution(process.execPath, args, {
@@ -80,7 +87,8 @@ export class PgoTaskProvider implements vscode.TaskProvider {
     const tasks: vscode.Task[] = [];
     for (const ws of this.registry.workspaces) {
       for (const c of ws.project?.components ?? []) {
-        for (const phase of TASK_PHASES.filter((p) => p !== 'clean' && (p !== 'bench' || c.benchmarks.length > 0))) {
+        // BOLT rewrites Linux ELF binaries only: offered where it can run.
+        for (const phase of TASK_PHASES.filter((p) => p !== 'clean' && (p !== 'bench' || c.benchmarks.length > 0) && (p !== 'bolt' || process.platform === 'linux'))) {
           tasks.push(createPgoTask(this.cliPath, ws, { type: TASK_TYPE, phase, component: c.name }));
         }
       }

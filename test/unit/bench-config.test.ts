@@ -88,7 +88,7 @@ components:
         '3:3 variants: "bad name" is not a usable variant name (letters, digits, "_", "-", ".", "+")',
         '4:13 variants.x.pgo: expected true or false',
         '4:34 variants.x.build.lto: expected one of off, thin, fat',
-        '4:42 variants.x: unknown key "opt" (did you mean "pgo"?); expected one of: pgo, build',
+        '4:42 variants.x: unknown key "opt" (did you mean "bolt"?); expected one of: pgo, build, bolt',
         '9:18 components.p.benchmarks[0].command: expected an argument list such as ["{bin:app}", "--input", "big.txt"], not a shell string',
         '10:18 components.p.benchmarks[1].command: {size} is for workloads; write the benchmark\'s input size into the command',
         '11:26 components.p.benchmarks[1].output.regex: not a valid regular expression: Invalid regular expression: /(unclosed/: Unterminated group',

@@ -110,6 +110,8 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
         assert.ok(names.includes(`${p} ${c}`), `task "${p} ${c}" in ${names.join(', ')}`);
       }
     }
+    // BOLT (Linux ELF only) is offered where it can run.
+    assert.equal(names.includes('BOLT pipeline'), process.platform === 'linux', names.join(', '));
     const t = tasks.find((x) => x.name === 'build pipeline pipeline');
     assert.deepEqual(t?.problemMatchers, ['$rustc']);
     assert.ok(t?.execution instanceof vscode.ProcessExecution);
@@ -254,7 +256,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   it('Check Prerequisites reports every check, with the matched llvm-profdata', async () => {
     const report = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { ok: boolean; checks: { id: string; status: string }[] };
     assert.equal(report.ok, true);
-    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'source-mapping', 'disk', 'workspace']);
+    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'source-mapping', 'bolt', 'disk', 'workspace']);
   });
 
   it('a failing phase is reported with its phase name and keeps the profile', async () => {

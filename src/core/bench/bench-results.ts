@@ -56,6 +56,8 @@ export interface VariantResult {
   /** Build settings that differ from release. */
   settings: Record<string, unknown>;
   usesProfile: boolean;
+  /** Optimized by BOLT after the build (the bolt variants); its `.text` then holds only the hot code BOLT laid out. */
+  usesBolt?: boolean;
   /** Wall time of the (last real) build; undefined when reused. */
   buildSeconds?: number;
   reused: boolean;

@@ -64,7 +64,7 @@ export function formatBenchResults(r: BenchResults, p: Paint = noPaint): string 
     const settings = Object.entries(v.settings).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join(' ') : String(x)}`).join(' ');
     vrows.push([
       v.name,
-      `${v.usesProfile ? 'PGO ' : ''}${settings}`.trim() || '(build: as is)',
+      `${v.usesProfile ? 'PGO ' : ''}${v.usesBolt ? 'BOLT ' : ''}${settings}`.trim() || '(build: as is)',
       v.reused ? 'reused' : v.buildSeconds !== undefined ? `${v.buildSeconds.toFixed(1)} s` : '–',
       formatBytes(file),
       text !== undefined ? formatBytes(text) : '–',

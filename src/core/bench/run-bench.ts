@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, ExitCode, PgoError } from '../errors';
-import { BASELINE_VARIANT, type BenchmarkSpec, type VariantSpec } from '../config/bench-config';
+import { BASELINE_VARIANT, builtinBoltVariants, EMIT_RELOCS_RUSTFLAG, type BenchmarkSpec, type VariantSpec } from '../config/bench-config';
 import type { ResolvedComponent } from '../config/resolve-project';
 import { ElfFile } from '../dwarf/elf-file';
 import { requireProfdata, requireRustc, type BuildContext, type EngineContext } from '../pipeline/engine-context';
@@ -39,15 +39,19 @@ export interface BenchOutcome {
   stopped: Record<string, StopReason | 'cancelled' | 'output-changed'>;
 }
 
-/** The variants to build: pgo.yaml's (or the defaults), narrowed by `--variants`, release first. */
+/**
+ * The variants to build: pgo.yaml's (or the defaults), narrowed by `--variants`, release first.
+ * `bolt` and `pgo+bolt` can be asked for by name without declaring them in pgo.yaml.
+ */
 export function selectVariants(all: readonly VariantSpec[], wanted: readonly string[] | undefined): VariantSpec[] {
   if (!wanted || wanted.length === 0) return [...all];
+  const known = [...all, ...builtinBoltVariants().filter((b) => !all.some((v) => v.name === b.name))];
   for (const w of wanted) {
-    if (!all.some((v) => v.name === w)) {
-      throw new PgoError(`no variant "${w}"`, `use some of: ${all.map((v) => v.name).join(', ')} (variants are defined in pgo.yaml's variants:)`, ExitCode.Usage);
+    if (!known.some((v) => v.name === w)) {
+      throw new PgoError(`no variant "${w}"`, `use some of: ${known.map((v) => v.name).join(', ')} (variants are defined in pgo.yaml's variants:)`, ExitCode.Usage);
     }
   }
-  return all.filter((v) => v.name === BASELINE_VARIANT || wanted.includes(v.name));
+  return known.filter((v) => v.name === BASELINE_VARIANT || wanted.includes(v.name));
 }
 
 function binaryInfo(name: string, file: string): VariantResult['binaries'][number] {
@@ -234,7 +238,8 @@ export async function benchComponent(engine: EngineContext, component: ResolvedC
     }
     if (reason === 'output-changed') {
       const d = firstDisagreement(result.outputCheck.values, BASELINE_VARIANT);
-      if (d) changed = outputChangedError(b.name, BASELINE_VARIANT, d, result.outputCheck.mode, built.find((v) => v.spec.name === d.variant)?.spec.pgo ?? false);
+      const spec = built.find((v) => v.spec.name === d?.variant)?.spec;
+      if (d) changed = outputChangedError(b.name, BASELINE_VARIANT, d, result.outputCheck.mode, (spec?.pgo ?? false) && !spec?.bolt);
       break;
     }
   }
@@ -258,8 +263,10 @@ export async function benchComponent(engine: EngineContext, component: ResolvedC
     cancelled,
     variants: built.map((v) => ({
       name: v.spec.name,
-      settings: settingsDiff(ctx.project.build, v.settings),
+      // --emit-relocs is part of "BOLT", not a setting of its own.
+      settings: settingsDiff(ctx.project.build, v.spec.bolt ? { ...v.settings, rustflags: v.settings.rustflags.filter((f) => f !== EMIT_RELOCS_RUSTFLAG) } : v.settings),
       usesProfile: v.spec.pgo,
+      usesBolt: v.spec.bolt || undefined,
       buildSeconds: v.buildSeconds,
       reused: v.reused,
       binaries: [...v.binaries].map(([name, file]) => binaryInfo(name, file)),

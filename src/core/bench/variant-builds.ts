@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { readJson } from '../util/read-json';
 import { buildSourceHash, sourceHash, sourcesBeforeBuild } from '../workspace/source-state';
 import { VariantLayout } from './variant-layout';
+import { boltPhase, boltTools, type BoltOutcome } from '../bolt/bolt-phase';
 
 /** A variant, built (or found fresh) and ready to run. */
 export interface BuiltVariant {
@@ -31,6 +32,9 @@ export interface BuiltVariant {
   /** PGO variants: the training profile and the instrumented binaries it was recorded with. */
   profdata?: string;
   instrumented?: Map<string, string>;
+  /** BOLT variants: the build BOLT started from (bin target → executable), and what it did. */
+  boltInput?: Map<string, string>;
+  bolt?: BoltOutcome;
 }
 
 /** Written into a plain variant's target dir after a build: the next run reuses it when it matches. */
@@ -133,17 +137,34 @@ async function buildPgo(vctx: BuildContext, spec: VariantSpec, settings: BuildSe
 }
 
 /** Build (or reuse) every variant of a component, one after another. */
-export async function buildVariants(ctx: BuildContext, component: ResolvedComponent, variants: readonly VariantSpec[]): Promise<BuiltVariant[]> {
+export async function buildVariants(ctx: BuildContext, component: ResolvedComponent, variants: readonly VariantSpec[], size?: number): Promise<BuiltVariant[]> {
   const sources = sourceHash(ctx.project.workspace);
   // Found once here, so the variants' contexts (copies of this one) share it.
   if (variants.some((v) => v.pgo)) await requireProfdata(ctx);
+  // Before any build: a missing llvm-bolt is known now, not after the other variants' builds.
+  if (variants.some((v) => v.bolt)) await boltTools(ctx);
   const out: BuiltVariant[] = [];
   for (const spec of variants) {
     const { ctx: vctx, settings } = variantContext(ctx, spec, component);
-    ctx.reporter.info(`variant ${spec.name}${spec.pgo ? ' (PGO)' : ''}: ${describeSettings(ctx.project.build, settings) || 'the build: settings as they are'}`);
-    out.push(spec.pgo ? await buildPgo(vctx, spec, settings, component, sources) : await buildPlain(vctx, spec, settings, component, sources));
+    ctx.reporter.info(`variant ${spec.name}${spec.pgo ? ' (PGO)' : ''}${spec.bolt ? ' (BOLT)' : ''}: ${describeSettings(ctx.project.build, settings) || 'the build: settings as they are'}`);
+    const built = spec.pgo ? await buildPgo(vctx, spec, settings, component, sources) : await buildPlain(vctx, spec, settings, component, sources);
+    out.push(spec.bolt ? await boltVariant(built, component, size) : built);
   }
   return out;
+}
+
+/** BOLT on a variant's build (linked with --emit-relocs): its binaries become the BOLT-optimized ones. */
+async function boltVariant(built: BuiltVariant, component: ResolvedComponent, size: number | undefined): Promise<BuiltVariant> {
+  const dir = path.join(built.ctx.layout.componentDir(component.name), 'bolt');
+  const bolt = await boltPhase(built.ctx, component, built.binaries, dir, { size });
+  return {
+    ...built,
+    boltInput: built.binaries,
+    binaries: bolt.binaries,
+    bolt,
+    reused: built.reused && bolt.reused,
+    buildSeconds: built.buildSeconds !== undefined || !bolt.reused ? (built.buildSeconds ?? 0) + bolt.seconds : undefined,
+  };
 }
 
 /** The settings that differ from `build:`, for the results file and the progress lines. */

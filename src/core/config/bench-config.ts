@@ -35,13 +35,28 @@ export function defaultVariants(): VariantSpec[] {
   ];
 }
 
+/**
+ * `bolt` and `pgo+bolt`: BOLT on the release and on the PGO build. Not among the defaults (BOLT is
+ * Linux-only and needs llvm-bolt), but available by name (`--variants bolt,pgo+bolt`) without
+ * declaring them in pgo.yaml.
+ */
+export function builtinBoltVariants(): VariantSpec[] {
+  return [
+    { name: 'bolt', pgo: false, bolt: true, build: {} },
+    { name: 'pgo+bolt', pgo: true, bolt: true, build: {} },
+  ];
+}
+
+/** BOLT rewrites the code's layout, so it needs the relocations the linker normally drops. */
+export const EMIT_RELOCS_RUSTFLAG = '-Clink-arg=-Wl,--emit-relocs';
+
 /** The variant's complete build settings: `build:` with the variant's keys on top. */
 export function variantBuildSettings(base: BuildSettings, variant: VariantSpec): BuildSettings {
   const o = variant.build;
   return {
     ...base,
     ...o,
-    rustflags: [...base.rustflags, ...(o.rustflags ?? [])],
+    rustflags: [...base.rustflags, ...(o.rustflags ?? []), ...(variant.bolt ? [EMIT_RELOCS_RUSTFLAG] : [])],
     llvmArgs: [...base.llvmArgs, ...(o.llvmArgs ?? [])],
   };
 }
@@ -70,6 +85,8 @@ export function parseVariants<V extends YamlChecker>(v: V, node: Node | null, pa
     if (!vm) continue;
     const pgo = vm.get('pgo');
     if (pgo) spec.pgo = v.bool(pgo.value, `${where}.pgo`) ?? false;
+    const bolt = vm.get('bolt');
+    if (bolt) spec.bolt = v.bool(bolt.value, `${where}.bolt`) ?? false;
     const build = vm.get('build');
     if (build) {
       const full = parseBuild(v, build.value, `${where}.build`);
@@ -81,7 +98,7 @@ export function parseVariants<V extends YamlChecker>(v: V, node: Node | null, pa
         }
       }
     }
-    if (name === 'release' && (spec.pgo || Object.keys(spec.build).length > 0)) {
+    if (name === 'release' && (spec.pgo || spec.bolt || Object.keys(spec.build).length > 0)) {
       v.at(value, `${where}: "release" is the baseline (the build: section as it is); give other settings another name`);
     }
     out.push(spec);

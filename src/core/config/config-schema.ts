@@ -46,6 +46,8 @@ export interface VariantSpec {
   name: string;
   /** Built with a profile recorded by the component's workload under this variant's own settings. */
   pgo: boolean;
+  /** Linked with --emit-relocs, then optimized by BOLT with a profile of the same workloads (Linux). */
+  bolt?: boolean;
   /** Only the keys given in pgo.yaml: they override `build:` (rustflags and llvmArgs are added). */
   build: Partial<BuildSettings>;
 }

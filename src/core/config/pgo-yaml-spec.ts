@@ -69,6 +69,7 @@ const VARIANT = {
   keys: {
     pgo: { kind: 'boolean', default: false, doc: 'Built with a profile recorded by the workload under this variant\'s own settings.' },
     build: { ...BUILD, doc: 'Settings that differ from build: (same keys; rustflags and llvmArgs are added to build:\'s).' },
+    bolt: { kind: 'boolean', default: false, doc: 'Linked with --emit-relocs, then optimized by BOLT (llvm-bolt) with a profile of the same workloads. Linux x86_64/AArch64 only.' },
   },
 } as const satisfies SectionSpec;
 

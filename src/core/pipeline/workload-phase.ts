@@ -127,28 +127,35 @@ export async function workloadPhase(ctx: BuildContext, component: ResolvedCompon
   return run;
 }
 
-async function runOne(
-  ctx: BuildContext,
-  spec: WorkloadSpec,
-  o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined>; targetDir: string; rawRoot: string },
-): Promise<WorkloadCommandResult> {
+/** Where a workload command runs, and what it gets besides the engine's environment. */
+export interface WorkloadCommandOptions {
+  root: string;
+  /** Bin target → the binary `{bin:NAME}` and `$PGO_BIN_NAME` name (instrumented by PGO or by BOLT). */
+  bins: Map<string, string>;
+  size?: number;
+  env: Record<string, string | undefined>;
+  /** Appended to a failure's message: what was kept of the run (e.g. its raw data, unmerged). */
+  keptNote: string;
+}
+
+/**
+ * Run one workload command as the PGO workload phase does (`{…}` expanded, `$PGO_BIN_*` set, a bare
+ * `cargo` is the engine's, output streamed, time-out and exit status turned into clear errors).
+ * The BOLT phase runs the same commands through it, on its own instrumented binaries.
+ */
+export async function runWorkloadCommand(ctx: BuildContext, spec: WorkloadSpec, o: WorkloadCommandOptions): Promise<{ argv: string[]; cwd: string; started: number; durationMs: number }> {
   const argv = spec.command.map((a) => expandArgument(a, { size: o.size, workspace: o.root, bins: o.bins }));
   const [command, ...args] = argv;
   if (!command) throw new PgoError(`workload "${spec.name}" has an empty command`, 'give it a command list in pgo.yaml', ExitCode.Usage);
-  const rawDir = path.join(o.runDir, spec.name);
-  fs.mkdirSync(rawDir, { recursive: true });
   const cwd = spec.cwd ? path.resolve(o.root, spec.cwd) : o.root;
   // A bare `cargo` is the one the engine found (it may not be on the editor's PATH); a script
   // named by a relative path (`./scripts/pgo-workload.sh`) is found from the command's folder.
   const file = command === 'cargo' ? rustToolPath('cargo') : /[\\/]/.test(command) ? path.resolve(cwd, command) : command;
   const env: Record<string, string | undefined> = {
-    ...o.cargoEnv,
-    // Scripts can run the instrumented binaries directly, and learn where profiles go.
+    ...o.env,
+    // Scripts can run the instrumented binaries directly.
     ...Object.fromEntries([...o.bins].map(([name, p]) => [binVariable(name), p])),
-    PGO_PROFILE_DIR: rawDir,
     ...spec.env,
-    // %p: one file per process; %m: processes of the same binary merge into it safely.
-    LLVM_PROFILE_FILE: path.join(rawDir, '%p-%m.profraw'),
   };
   ctx.reporter.info(`workload "${spec.name}": ${argv.join(' ')}`);
   const started = Date.now();
@@ -162,16 +169,38 @@ async function runOne(
   const durationMs = Date.now() - started;
   if (result.timedOut) {
     throw new PgoError(
-      `workload "${spec.name}" did not finish within ${spec.timeoutSeconds}s and was stopped; its raw data is kept in ${rawDir} and was not merged`,
+      `workload "${spec.name}" did not finish within ${spec.timeoutSeconds}s and was stopped; ${o.keptNote}`,
       'make the workload smaller (`--size`), or raise timeoutSeconds in pgo.yaml',
     );
   }
   if (result.exitCode !== 0) {
     throw new PgoError(
-      `workload "${spec.name}" failed (${result.exitCode !== undefined ? `exit code ${result.exitCode}` : `killed by ${result.signal}`}): ${argv.join(' ')}; its raw data is kept in ${rawDir} and was not merged`,
+      `workload "${spec.name}" failed (${result.exitCode !== undefined ? `exit code ${result.exitCode}` : `killed by ${result.signal}`}): ${argv.join(' ')}; ${o.keptNote}`,
       'fix the workload command (run it by hand to see why), then run the pipeline again',
     );
   }
+  return { argv, cwd, started, durationMs };
+}
+
+async function runOne(
+  ctx: BuildContext,
+  spec: WorkloadSpec,
+  o: { runDir: string; root: string; bins: Map<string, string>; size?: number; cargoEnv: Record<string, string | undefined>; targetDir: string; rawRoot: string },
+): Promise<WorkloadCommandResult> {
+  const rawDir = path.join(o.runDir, spec.name);
+  fs.mkdirSync(rawDir, { recursive: true });
+  const { argv, cwd, started, durationMs } = await runWorkloadCommand(ctx, spec, {
+    root: o.root,
+    bins: o.bins,
+    size: o.size,
+    env: {
+      ...o.cargoEnv,
+      PGO_PROFILE_DIR: rawDir,
+      // %p: one file per process; %m: processes of the same binary merge into it safely.
+      LLVM_PROFILE_FILE: path.join(rawDir, '%p-%m.profraw'),
+    },
+    keptNote: `its raw data is kept in ${rawDir} and was not merged`,
+  });
   // A script that sets LLVM_PROFILE_FILE itself (the seed's example does) wrote them elsewhere:
   // fetch the ones this command wrote inside the workspace or the target dir.
   // The stray folder (the -Cprofile-generate default) and the instrumented build's target dir are

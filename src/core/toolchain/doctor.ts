@@ -4,12 +4,13 @@ import { formatBytes, freeBytes } from './disk-space';
 import { describeRustTool, findRustTool, rustToolSearchPlaces, type FoundRustTool, type RustToolOptions } from '../util/rust-tools';
 import { errorMessage } from '../errors';
 import { sourceMappingCheck } from './source-mapping-check';
+import { boltCheckLine, discoverBolt, hostArch } from '../bolt/bolt-tools';
 
 /** The prerequisites check: each line is ok / warn / fail with a one-line fix. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
-  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'source-mapping' | 'disk' | 'workspace' | 'rustflags';
+  id: 'rustc' | 'cargo' | 'llvm-profdata' | 'source-mapping' | 'bolt' | 'disk' | 'workspace' | 'rustflags';
   title: string;
   status: CheckStatus;
   message: string;
@@ -62,10 +63,17 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   }
 
   checks.push(await sourceMappingCheck(report.rustc, { env: opts.env }));
+  checks.push(await boltCheck(report.rustc, opts.env));
   checks.push(await diskCheck(opts.artifactDir, opts.minFreeGb));
   checks.push(...(opts.extra ?? []));
   report.ok = checks.every((c) => c.status !== 'fail');
   return report;
+}
+
+/** llvm-bolt and merge-fdata: optional (`pgo bolt`, the bolt bench variants), Linux ELF only. */
+async function boltCheck(rustc: RustcInfo | undefined, env: NodeJS.ProcessEnv | undefined): Promise<CheckResult> {
+  const line = boltCheckLine(await discoverBolt(rustc, { env }), rustc ? hostArch(rustc.host) : undefined);
+  return { id: 'bolt', title: 'BOLT (optional)', ...line };
 }
 
 const RUSTUP_FIX = 'install Rust with rustup: https://rustup.rs (or set $RUSTC / $CARGO)';

@@ -9,7 +9,7 @@ import type { RustcInfo } from './rustc-info';
  * tool is searched in the same places, in the same order, and only the tools whose LLVM major must
  * equal rustc's run their `--version`.
  *
- * To add a tool (e.g. llvm-bolt, merge-fdata): one entry in LLVM_TOOLS.
+ * To add a tool: one entry in LLVM_TOOLS.
  */
 export interface LlvmToolSpec {
   /** Environment variable that names the tool explicitly (like LLVM_PROFDATA). */
@@ -27,6 +27,14 @@ export interface LlvmToolSpec {
   inRustupLlvmTools: boolean;
   /** The setting that names it, for the fix text. */
   setting?: string;
+  /** Debian's package for LLVM `major` (default `llvm-<major>`). */
+  debianPackage?: (major: number | undefined) => string;
+  /** Homebrew has it (BOLT rewrites ELF files only: no macOS formula offers it for Mach-O). */
+  homebrew?: false;
+}
+
+function boltPackage(major: number | undefined): string {
+  return major === undefined ? 'bolt' : `bolt-${major}`;
 }
 
 export const LLVM_TOOLS = {
@@ -49,6 +57,10 @@ export const LLVM_TOOLS = {
   'llvm-dwarfdump': { envVar: 'LLVM_DWARFDUMP', inRustupLlvmTools: false },
   'llvm-symbolizer': { envVar: 'LLVM_SYMBOLIZER', inRustupLlvmTools: false },
   'llvm-nm': { envVar: 'LLVM_NM', inRustupLlvmTools: true },
+  // BOLT rewrites a finished binary, so its LLVM need not be rustc's: bolt-16 optimized rustc 1.95
+  // (LLVM 22) binaries here and the output printed the same checksum. Debian: `bolt-<major>`.
+  'llvm-bolt': { envVar: 'LLVM_BOLT', inRustupLlvmTools: false, debianPackage: boltPackage, homebrew: false },
+  'merge-fdata': { envVar: 'MERGE_FDATA', inRustupLlvmTools: false, debianPackage: boltPackage, homebrew: false },
 } satisfies Record<string, LlvmToolSpec>;
 
 export type LlvmToolName = keyof typeof LLVM_TOOLS;
@@ -227,9 +239,9 @@ export function llvmToolInstallFixes(
     fixes.push('rustup component add llvm-tools-preview');
   }
   const major = rustc?.llvmMajor;
-  const llvmPackage = major === undefined ? 'llvm' : `llvm-${major}`;
+  const llvmPackage = spec.debianPackage ? spec.debianPackage(major) : major === undefined ? 'llvm' : `llvm-${major}`;
   if (platform === 'linux' && fs.existsSync(path.join(root, 'usr', 'bin', 'apt-get'))) fixes.push(`apt-get install ${llvmPackage}`);
-  if (platform === 'darwin') fixes.push(`brew install ${major === undefined ? 'llvm' : `llvm@${major}`}`);
+  if (platform === 'darwin' && spec.homebrew !== false) fixes.push(`brew install ${major === undefined ? 'llvm' : `llvm@${major}`}`);
   const which = spec.sameMajor && major !== undefined ? `an LLVM ${major} ${tool}` : `a ${tool}`;
   fixes.push(`set ${spec.envVar}${spec.setting ? ` (or the ${spec.setting} setting)` : ''} to ${which}`);
   return fixes;
