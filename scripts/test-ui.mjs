@@ -356,6 +356,10 @@ if (wb) {
     } finally {
       if (results.at(-1)?.state === 'failed') console.log(`  (code-server log: ${dep.server.logFile})`);
       await dep.close();
+    }
+  }
+}
+
 // Issue 11 on a binary crate without tests (test/fixtures/realworld): the default workload's
 // pipeline fails with exit code 7; the notification's "Create Workload" asks for the arguments and
 // the name and writes pgo.yaml; its "Run Pipeline" then gives a profile that applies.
