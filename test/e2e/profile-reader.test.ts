@@ -219,6 +219,7 @@ describe('readProfile on real llvm-profdata output (rustc\'s LLVM and LLVM 14)',
     const e = await rejection(readProfile(matchedTool, garbage));
     assert.ok(e.message.includes(expected), `"${e.message}" includes "${expected}"`);
     assert.ok(e.message.includes(garbage), 'and names the file');
+    assert.match(e.message, /is damaged/, 'a garbage header is damage, not a newer LLVM');
     assert.ok(e.fix, 'and says what to do');
   });
 

@@ -256,7 +256,7 @@ describe('Rust PGO in a Cargo workspace (examples/midi-studio)', function () {
   it('Check Prerequisites reports every check, with the matched llvm-profdata', async () => {
     const report = (await vscode.commands.executeCommand('pgo.checkPrerequisites', {})) as { ok: boolean; checks: { id: string; status: string }[] };
     assert.equal(report.ok, true);
-    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'source-mapping', 'bolt', 'disk', 'workspace']);
+    assert.deepEqual(report.checks.map((c) => c.id), ['rustc', 'cargo', 'llvm-profdata', 'source-mapping', 'bolt', 'disk', 'workspace', 'rustflags']);
   });
 
   it('a failing phase is reported with its phase name and keeps the profile', async () => {

@@ -1,6 +1,9 @@
 import { ExitCode, PgoError } from '../errors';
 import { checkProfdataFile, indexedFormatVersion } from './profdata-file';
 import { runStreaming } from '../util/process';
+
+/** Indexed profile format versions so far are below 20 (LLVM 22 writes 13); leave room for many more. */
+const PLAUSIBLE_FORMAT_VERSIONS = 1000;
 import type { ProfileData, ProfileFunction } from './profile-model';
 import { ShowOutputParser } from './show-output-parser';
 
@@ -28,21 +31,25 @@ export async function readProfile(llvmProfdata: string, profdataFile: string, op
   });
   if (result.exitCode !== 0) {
     const stderr = result.stderrTail.join('\n');
-    if (/unsupported instrumentation profile format version|unsupported version/i.test(stderr)) {
-      const version = indexedFormatVersion(profdataFile);
+    // llvm-profdata's own words go into the message too: they are what a search finds.
+    const said = stderr.split('\n').find((l) => /error/i.test(l)) ?? stderr.split('\n')[0] ?? '';
+    const version = indexedFormatVersion(profdataFile);
+    // A real format version is a small number; a huge one is a damaged header, not a newer LLVM.
+    const plausibleVersion = version === undefined || version < PLAUSIBLE_FORMAT_VERSIONS;
+    if (/unsupported instrumentation profile format version|unsupported version/i.test(stderr) && plausibleVersion) {
       throw new PgoError(
-        `${llvmProfdata} cannot read ${profdataFile}: its profile format${version !== undefined ? ` (version ${version})` : ''} is newer than this llvm-profdata reads, so a newer LLVM (Rust toolchain) wrote it`,
+        `${llvmProfdata} cannot read ${profdataFile}: its profile format${version !== undefined ? ` (version ${version})` : ''} is newer than this llvm-profdata reads, so a newer LLVM (Rust toolchain) wrote it (${said})`,
         'read it with the llvm-profdata of the toolchain that made it (set llvmProfdataPath in pgo.yaml, or the pgo.llvmProfdataPath setting), or make the profile again with this toolchain (`pgo pipeline`)',
         ExitCode.Prerequisites,
         stderr,
         'profdata-mismatch',
       );
     }
-    const corrupt = /invalid instrumentation profile data|header is corrupt|malformed|truncated/i.exec(stderr);
+    const corrupt = /invalid instrumentation profile data|header is corrupt|malformed|truncated|unsupported instrumentation profile format version/i.exec(stderr);
     if (result.signal || corrupt) {
       // llvm-profdata trusts the header's offsets: a truncated or overwritten file may even crash it.
       throw new PgoError(
-        `${profdataFile} is damaged: ${result.signal ? `llvm-profdata crashed reading it (${result.signal})` : `llvm-profdata says "${corrupt?.[0] ?? ''}"`}; the file is probably truncated or overwritten`,
+        `${profdataFile} is damaged: ${result.signal ? `llvm-profdata crashed reading it (${result.signal})` : `llvm-profdata says "${said}"`}; the file is probably truncated or overwritten`,
         'make the profile again (`pgo pipeline`), or restore it from an archive (`pgo restore`)',
         ExitCode.PhaseFailed,
         stderr,
