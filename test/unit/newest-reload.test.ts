@@ -14,9 +14,11 @@ describe('NewestReload', () => {
     const first = deferred();
     const second = deferred();
     const published: string[] = [];
+    const firstFinished = deferred();
     const a = reloads.run(async (isNewest) => {
       await first.promise;
       if (isNewest()) published.push('first');
+      firstFinished.resolve();
     });
     let settled = false;
     const waiting = reloads.settled().then(() => (settled = true));
@@ -24,11 +26,18 @@ describe('NewestReload', () => {
       await second.promise;
       if (isNewest()) published.push('second');
     });
+    let firstReturned = false;
+    const aDone = a.then(() => (firstReturned = true));
     first.resolve();
-    await a;
+    await firstFinished.promise;
+    // The first load has finished, the newer one has not: neither its caller nor settled() may go
+    // on. setImmediate runs after every pending promise callback, so a wrong early return is seen.
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(settled, false, 'settled while the newer load was still running');
+    assert.equal(firstReturned, false, 'the first reload returned before the newer one had published');
     second.resolve();
     await b;
+    await aDone;
     await waiting;
     assert.deepEqual(published, ['second']);
   });

@@ -7,11 +7,16 @@ export class NewestReload {
   private generation = 0;
   private loading: Promise<void> = Promise.resolve();
 
+  /**
+   * Resolves once this load and any newer one have finished: a caller that awaits it (a command
+   * that just wrote pgo.yaml) then sees data at least as new as its own load, even when a file
+   * watcher's reload overtook it. A failure of this load still rejects.
+   */
   run(load: (isNewest: () => boolean) => Promise<void>): Promise<void> {
     const generation = ++this.generation;
     const loading = load(() => generation === this.generation);
     this.loading = loading.catch(() => undefined);
-    return loading;
+    return loading.then(() => this.settled());
   }
 
   async settled(): Promise<void> {
