@@ -70,6 +70,27 @@ async function settled(page) {
   });
 }
 
+/**
+ * Runs a command that may safely run twice, from the palette, until `done` resolves. A webview
+ * that takes the focus as it loads (a Markdown preview, the walkthrough's media) closes the
+ * palette between finding its row and clicking it; the palette is then opened again, a bounded
+ * number of times.
+ */
+async function runIdempotent(page, title, done, { doneTimeoutMs = 15_000 } = {}) {
+  let lastError;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await (await findInCommandPalette(page, title, { timeoutMs: 30_000 })).click({ timeout: 5_000 });
+      await done(doneTimeoutMs);
+      return;
+    } catch (e) {
+      lastError = e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`"${title}" from the command palette did not take effect: ${lastError?.message}`);
+}
+
 /** Everything the (remote) extension host logged so far, from the *exthost*.log files under `userDataDir`. */
 function extHostLog(userDataDir) {
   const logs = join(userDataDir, 'logs');
@@ -258,10 +279,20 @@ const mainChecks = [
     // Two steps need their result made here: a passed prerequisites check and an archive.
     await (await findInCommandPalette(page, 'PGO: Check Prerequisites', { timeoutMs: 30_000 })).click();
     await page.locator('.tab', { hasText: 'PGO Prerequisites' }).first().waitFor({ timeout: 120_000 });
-    await (await findInCommandPalette(page, 'PGO: Archive Profiles', { timeoutMs: 30_000 })).click();
-    await page.locator('.notification-toast', { hasText: /PGO: profiles archived in pgo-profiles-/ }).first().waitFor({ timeout: 60_000 });
-    await (await findInCommandPalette(page, 'PGO: Get Started', { timeoutMs: 30_000 })).click();
-    await page.locator('.tab', { hasText: 'Walkthrough: Rust PGO' }).first().waitFor({ timeout: 30_000 });
+    // The prerequisites report is a Markdown preview, which may take the focus as it loads.
+    const archived = page.locator('.notification-toast', { hasText: /PGO: profiles archived in pgo-profiles-/ }).first();
+    await runIdempotent(page, 'PGO: Archive Profiles', (timeout) => archived.waitFor({ timeout }), { doneTimeoutMs: 60_000 });
+    // The page alone, wide enough for its two columns: no other editor, no side bar, no toast. This
+    // is arranged before the walkthrough opens: once it is open, its Markdown webview may take the
+    // focus, which closes a command palette between finding a row and clicking it.
+    await runIdempotent(page, 'View: Close All Editors', (timeout) => page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout }));
+    if (await page.locator('.part.sidebar').isVisible()) {
+      await page.keyboard.press('Control+B');
+      await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 30_000 });
+    }
+    const toast = page.locator('.notification-toast');
+    if (await toast.count()) await runIdempotent(page, 'Notifications: Clear All Notifications', (timeout) => toast.first().waitFor({ state: 'detached', timeout }));
+    await runIdempotent(page, 'PGO: Get Started', (timeout) => page.locator('.tab', { hasText: 'Walkthrough: Rust PGO' }).first().waitFor({ timeout }));
     const steps = page.locator('button.getting-started-step');
     await steps.filter({ hasText: 'Archive the profile' }).first().waitFor({ timeout: 30_000 });
     const titles = ['Check the prerequisites', 'Choose a component', 'Create a workload', 'Run the pipeline', 'Read the summary', 'Compare builds', 'Archive the profile'];
@@ -273,10 +304,6 @@ const mainChecks = [
         throw new Error(`the step "${t}" is not ticked; steps: ${states.join(' | ')}`);
       });
     }
-    // The page alone, wide enough for its two columns: no other editor, no side bar, no toast.
-    await (await findInCommandPalette(page, 'View: Close Other Editors in Group', { timeoutMs: 30_000 })).click();
-    if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
-    await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => {});
     // Selecting the first step lays the page out again at this width, with its Markdown beside it.
     await steps.filter({ hasText: 'Check the prerequisites' }).first().click();
     const media = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
