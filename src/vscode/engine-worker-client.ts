@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ChecklistItem } from '../core/bench/checklist';
+import type { FirstBuildProgress } from '../core/commands/first-build-progress';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import type { ProfileComparison, ProfileSource } from '../core/commands/compare-profiles';
 import { CancelledError, ExitCode, PgoError } from '../core/errors';
@@ -81,6 +82,11 @@ export class EngineWorker {
   /** A component's checklist, evaluated in the worker (its freshness check hashes the sources). */
   async checklist(project: Project, component: string): Promise<ChecklistItem[]> {
     return (await this.request({ op: 'checklist', project, component })).value as ChecklistItem[];
+  }
+
+  /** The walkthrough's steps, judged in the worker from the files each workspace has (any one counts). */
+  async firstBuildProgress(workspaces: { project: Project; doctorPassed?: boolean }[]): Promise<FirstBuildProgress> {
+    return (await this.request({ op: 'firstBuildProgress', workspaces })).value as FirstBuildProgress;
   }
 
   /** The report's data for a component or "all", gathered in the worker. */

@@ -1,4 +1,5 @@
 import type { ChecklistItem } from '../core/bench/checklist';
+import type { FirstBuildProgress } from '../core/commands/first-build-progress';
 import type { HotFunctionsSummary } from '../core/commands/show-profile';
 import type { ProfileComparison, ProfileSource } from '../core/commands/compare-profiles';
 import type { Project, ProjectOverrides } from '../core/config/resolve-project';
@@ -35,6 +36,8 @@ export type WorkerRequest =
   | { id: number; op: 'checklist'; project: Project; component: string }
   /** The report panel's data (bench results, checklists, hottest functions): reads and hashes files. */
   | { id: number; op: 'reportData'; project: Project; component: string; doctor: DoctorReport }
+  /** The walkthrough's steps over every Cargo workspace: reads each profile's metadata and bench results. */
+  | { id: number; op: 'firstBuildProgress'; workspaces: { project: Project; doctorPassed?: boolean }[] }
   | { id: number; op: 'abort' };
 
 /** rustc, cargo's version and the matched llvm-profdata of one workspace. */
@@ -45,7 +48,7 @@ export interface WorkspaceTools {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | ProfileComparison | string[] | ChecklistItem[] | ReportData | undefined }
+  | { id: number; ok: true; value: HotFunctionsSummary | SourceIndexPayload | WorkspaceTools | DoctorReport | Project | ProfileComparison | string[] | ChecklistItem[] | ReportData | FirstBuildProgress | undefined }
   /** `problems`: a pgo.yaml error's positions (ConfigError), for the sidebar. */
   | { id: number; ok: false; error: { message: string; fix?: string; code?: number; details?: string; kind?: PgoErrorKind; problems?: ConfigProblem[] } };
 

@@ -1,6 +1,7 @@
 import { evaluateChecklist } from '../core/bench/checklist';
 import { gatherChecklistInput } from '../core/bench/checklist-input';
 import { clean, deleteProfiles } from '../core/commands/clean';
+import { firstBuildProgress, mergeProgress } from '../core/commands/first-build-progress';
 import { checkPrerequisites } from '../core/commands/doctor';
 import { ConfigError } from '../core/config/load-config';
 import { loadProject } from '../core/config/resolve-project';
@@ -70,6 +71,10 @@ async function handle(req: Exclude<WorkerRequest, { op: 'abort' }>, signal: Abor
     if (req.op === 'reportData') return { id: req.id, ok: true, value: await gatherReportData(req.project, components, { doctor: req.doctor, signal }) };
     const component = components[0];
     return { id: req.id, ok: true, value: component ? evaluateChecklist(gatherChecklistInput(req.project, component, { checkSources: true })) : [] };
+  }
+  if (req.op === 'firstBuildProgress') {
+    const each = req.workspaces.map((w) => firstBuildProgress({ project: w.project, layout: engineContextOf(w.project).layout, doctorPassed: w.doctorPassed }));
+    return { id: req.id, ok: true, value: mergeProgress(each) };
   }
   if (req.op === 'doctor') {
     return { id: req.id, ok: true, value: await checkPrerequisites(req.dir, req.overrides) };

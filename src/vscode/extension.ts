@@ -49,7 +49,7 @@ async function start(context: vscode.ExtensionContext): Promise<PgoExtensionApi>
   const annotations = new HotPathAnnotations(heat);
   const tree = new ProfilesTree(registry, heat, worker);
   const reportPanel = new ReportPanel(registry, worker, log);
-  const walkthrough = new WalkthroughContext(registry);
+  const walkthrough = new WalkthroughContext(registry, worker);
   context.subscriptions.push(
     reportPanel,
     walkthrough,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { FIRST_BUILD_STEPS, firstBuildProgress, mergeProgress, type FirstBuildProgress, type FirstBuildStep } from '../core/commands/first-build-progress';
+import { FIRST_BUILD_STEPS, type FirstBuildProgress, type FirstBuildStep } from '../core/commands/first-build-progress';
 import type { DoctorReport } from '../core/toolchain/doctor';
+import type { EngineWorker } from './engine-worker-client';
 import type { WorkspaceRegistry } from './workspace-registry';
 
 /** The walkthrough's id, as `workbench.action.openWalkthrough` takes it. */
@@ -12,7 +13,8 @@ export const stepContextKey = (step: FirstBuildStep): string => `pgo.step.${step
 /**
  * Sets one context key per step of the "first PGO build" walkthrough from what exists on disk
  * (core/commands/first-build-progress.ts), so a step completes when its result appears (a profile,
- * an optimized build, bench results, an archive), not when its button is clicked. Recomputed on
+ * an optimized build, bench results, an archive), not when its button is clicked. The files are read
+ * in the engine worker, not on the extension host. Recomputed on
  * every registry change: pgo.yaml and Cargo.toml edits, the artifact folder's files, and archives
  * written into a workspace root (watched here).
  */
@@ -23,7 +25,10 @@ export class WalkthroughContext implements vscode.Disposable {
   private current: FirstBuildProgress = Object.fromEntries(FIRST_BUILD_STEPS.map((s) => [s, false])) as FirstBuildProgress;
   private latest: Promise<void> = Promise.resolve();
 
-  constructor(private readonly registry: WorkspaceRegistry) {
+  constructor(
+    private readonly registry: WorkspaceRegistry,
+    private readonly worker: EngineWorker,
+  ) {
     const archives = vscode.workspace.createFileSystemWatcher('**/pgo-profiles-*.tar.gz');
     const onArchive = (): void => registry.schedule(false);
     this.disposables.push(archives, archives.onDidCreate(onArchive), archives.onDidDelete(onArchive), registry.onDidChange(() => void this.update()));
@@ -68,11 +73,16 @@ export class WalkthroughContext implements vscode.Disposable {
 
   update(): Promise<void> {
     this.noticeWalkthroughTab(); // a label change fires no tab event: look again on every change
-    const next = mergeProgress(
-      this.registry.workspaces.flatMap((w) => (w.project && w.layout ? [firstBuildProgress({ project: w.project, layout: w.layout, doctorPassed: this.doctor.get(w.root) })] : [])),
-    );
-    // Chained: an older update may not finish after a newer one and leave its keys behind.
+    const workspaces = this.registry.workspaces.flatMap((w) => (w.project ? [{ project: w.project, doctorPassed: this.doctor.get(w.root) }] : []));
+    // Chained: an older update may not finish after a newer one and leave its keys behind. The
+    // state is read when this update's turn comes, so the keys follow the newest files.
     this.latest = this.latest.then(async () => {
+      let next: FirstBuildProgress;
+      try {
+        next = await this.worker.firstBuildProgress(workspaces);
+      } catch {
+        return; // the worker was stopped (the extension is going): the keys stay as they were
+      }
       await Promise.all(FIRST_BUILD_STEPS.map((s) => vscode.commands.executeCommand('setContext', stepContextKey(s), next[s])));
       this.current = next;
     });
