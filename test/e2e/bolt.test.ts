@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { BenchResults } from '../../src/core/bench/bench-results';
 import type { BoltComponentOutcome } from '../../src/core/bolt/bolt-command';
 import { boltInputProblem, classifyBoltFailure, readBoltInputFacts } from '../../src/core/bolt/bolt-failure';
+import { fdataMergePlan } from '../../src/core/bolt/fdata-merge';
 import { CLI, copyWorkspace, EXAMPLE, run, runCli, rustcFacts } from './e2e-helpers';
 
 interface DoctorJson {
@@ -73,6 +74,34 @@ describe('pgo bolt on the example (real cargo, rustc, llvm-bolt and merge-fdata)
     assert.equal(again.status, 0, again.output);
     assert.match(again.stdout, /BOLT — pipeline \(bolt, reused/);
     assert.match(again.stdout, /output of "import-seed-9": the same \(\w+\)/);
+  });
+
+  it('merge-fdata in batches gives the same profile as one merge of every input (the plan for thousands of .fdata)', () => {
+    const fdata = path.join(ws, 'target', 'pgo', 'pipeline', 'variants', 'bolt', 'bolt', 'midi-import.fdata');
+    const mergeFdata = /llvm-bolt\S* and (\S+merge-fdata\S*)/.exec((JSON.parse(runCli(['doctor', '--json', '--workspace', ws]).stdout) as DoctorJson).checks.find((c) => c.id === 'bolt')?.message ?? '')?.[1];
+    assert.ok(mergeFdata);
+    const dir = fs.mkdtempSync(path.join(ws, 'fdata-'));
+    // Seven profiles with different counts: the BOLT run's own, scaled by 1…7.
+    const lines = fs.readFileSync(fdata, 'utf8').split('\n').filter(Boolean);
+    assert.ok(lines.length > 100, `${lines.length} lines in ${fdata}`);
+    const inputs = [1, 2, 3, 4, 5, 6, 7].map((k) => {
+      const f = path.join(dir, `prof.${k}.fdata`);
+      fs.writeFileSync(f, lines.map((l) => l.replace(/ (\d+)$/, (_, n: string) => ` ${Number(n) * k}`)).join('\n') + '\n');
+      return f;
+    });
+    const merge = (files: string[], output: string): void => {
+      const m = spawnSync(mergeFdata, [...files, '-o', output], { encoding: 'utf8' });
+      assert.equal(m.status, 0, m.stderr);
+    };
+    merge(inputs, path.join(dir, 'direct.fdata'));
+    fs.mkdirSync(path.join(dir, 'parts'));
+    const plan = fdataMergePlan(inputs, path.join(dir, 'batched.fdata'), path.join(dir, 'parts'), 3);
+    assert.equal(plan.length, 4, 'three batches, then their merge');
+    for (const step of plan) merge(step.inputs, step.output);
+    const sorted = (f: string): string[] => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).sort();
+    const direct = sorted(path.join(dir, 'direct.fdata'));
+    assert.ok(direct.length > 100);
+    assert.deepEqual(sorted(path.join(dir, 'batched.fdata')), direct);
   });
 
   it('a workload that never runs the binary fails with that cause and keeps the last good BOLT outputs', () => {

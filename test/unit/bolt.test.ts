@@ -5,6 +5,7 @@ import { selectVariants } from '../../src/core/bench/run-bench';
 import { boltInputProblem, classifyBoltFailure, readBoltInputFacts, type BoltInputFacts } from '../../src/core/bolt/bolt-failure';
 import { boltInstrumentFlags, boltOptimizeFlags, parseBoltHelp } from '../../src/core/bolt/bolt-flags';
 import { parseBoltReport } from '../../src/core/bolt/bolt-phase';
+import { FDATA_BATCH, fdataMergePlan } from '../../src/core/bolt/fdata-merge';
 import { boltCheckLine, discoverBolt } from '../../src/core/bolt/bolt-tools';
 import { defaultVariants, EMIT_RELOCS_RUSTFLAG, variantBuildSettings } from '../../src/core/config/bench-config';
 import { defaultBuildSettings } from '../../src/core/config/config-schema';
@@ -133,6 +134,37 @@ describe('why BOLT failed', () => {
     fs.writeFileSync(f, '#!/bin/sh\necho hi\n');
     assert.equal(readBoltInputFacts(f).elf, false);
     assert.equal(boltInputProblem(readBoltInputFacts(f), 'linux')?.id, 'not-elf');
+  });
+});
+
+describe('merging many .fdata files', () => {
+  const files = (n: number): string[] => Array.from({ length: n }, (_, i) => `/raw/prof.${i}.fdata`);
+
+  it('merges up to a batch in one merge-fdata command', () => {
+    assert.deepEqual(fdataMergePlan(files(3), '/out.fdata', '/parts'), [{ inputs: files(3), output: '/out.fdata' }]);
+    assert.deepEqual(fdataMergePlan(files(FDATA_BATCH), '/out.fdata', '/parts').length, 1);
+  });
+
+  it('merges more in batches, then merges the batches, every input exactly once and each command within the batch size', () => {
+    for (const [n, batch, levels] of [[FDATA_BATCH + 1, FDATA_BATCH, 2], [7, 3, 2], [10, 3, 3], [27, 3, 3], [28, 3, 4]] as const) {
+      const plan = fdataMergePlan(files(n), '/out.fdata', '/parts', batch);
+      assert.ok(plan.every((s) => s.inputs.length >= 1 && s.inputs.length <= batch), `${n}/${batch}: ${JSON.stringify(plan)}`);
+      assert.equal(plan.at(-1)?.output, '/out.fdata');
+      const written = plan.map((s) => s.output);
+      assert.equal(new Set(written).size, written.length, 'no output written twice');
+      // Each partial file is written before it is read, and read exactly once.
+      plan.forEach((s, i) => {
+        for (const input of s.inputs.filter((f) => f.startsWith('/parts/'))) assert.ok(written.indexOf(input) < i && written.indexOf(input) >= 0, input);
+      });
+      const read = plan.flatMap((s) => s.inputs);
+      assert.deepEqual(read.filter((f) => !f.startsWith('/parts/')).sort(), files(n).sort());
+      assert.deepEqual(read.filter((f) => f.startsWith('/parts/')).sort(), written.slice(0, -1).sort());
+      assert.equal(new Set(plan.map((s) => s.output.split('-')[1])).size, levels, `${n}/${batch} levels`);
+    }
+  });
+
+  it('refuses a batch size that could never finish', () => {
+    assert.throws(() => fdataMergePlan(files(3), '/out.fdata', '/parts', 1), /batch size must be an integer ≥ 2, not 1/);
   });
 });
 

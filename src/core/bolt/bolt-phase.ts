@@ -11,6 +11,7 @@ import { readJson } from '../util/read-json';
 import { boltInputProblem, classifyBoltFailure, readBoltInputFacts } from './bolt-failure';
 import { boltInstrumentFlags, boltOptimizeFlags } from './bolt-flags';
 import { requireBoltTools, type BoltTools } from './bolt-tools';
+import { fdataMergePlan } from './fdata-merge';
 
 /**
  * BOLT in instrumentation mode (no perf, no hardware counters): llvm-bolt -instrument → the
@@ -19,6 +20,7 @@ import { requireBoltTools, type BoltTools } from './bolt-tools';
  *
  *   <dir>/instrumented/<bin>     BOLT-instrumented binaries
  *   <dir>/raw/<bin>/prof.<pid>.fdata   what each of their processes wrote (replaced every run)
+ *   <dir>/raw/<bin>.parts/       partial merges, when there are too many .fdata for one command line
  *   <dir>/<bin>.fdata            the merged profile of the last good run
  *   <dir>/optimized/<bin>        the BOLT-optimized binary of the last good run
  *   <dir>/bolt.json              what they were made from (a fresh one is reused)
@@ -202,7 +204,9 @@ export async function boltPhase(ctx: BuildContext, component: ResolvedComponent,
       const fdataTmp = tempPathFor(fdata);
       temps.push({ tmp: fdataTmp, target: fdata });
       ctx.reporter.info(`BOLT: merge-fdata of ${raw.length} profile(s) of ${target}`);
-      await runBoltTool(ctx, tools.mergeFdata, [...raw, '-o', fdataTmp], `merge-fdata of ${target}`);
+      const plan = fdataMergePlan(raw, fdataTmp, path.join(rawDir, `${target}.parts`));
+      if (plan.length > 1) fs.mkdirSync(path.join(rawDir, `${target}.parts`), { recursive: true });
+      for (const step of plan) await runBoltTool(ctx, tools.mergeFdata, [...step.inputs, '-o', step.output], `merge-fdata of ${target}`);
       const output = path.join(optimizedDir, path.basename(file));
       const outTmp = tempPathFor(output);
       temps.push({ tmp: outTmp, target: output });
